@@ -1,0 +1,77 @@
+package io.github.segloss.enginetest;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import org.testng.ITest;
+import org.testng.annotations.AfterClass;
+import org.testng.annotations.AfterMethod;
+import org.testng.annotations.BeforeClass;
+import org.testng.annotations.BeforeMethod;
+
+/**
+ * Base of the tests that run once per engine: subclasses take the engine name in a
+ * {@code @Factory(dataProvider = "engines", dataProviderClass = Engines.class)} constructor. Each
+ * test method gets a fresh {@link #manager} of that engine, closed after it.
+ */
+public abstract class EngineTest implements ITest {
+
+    /** The engine this instance tests. */
+    protected final String engine;
+
+    private NDManager base;
+
+    /** The manager of the current test method, on {@link #engine}. */
+    protected NDManager manager;
+
+    /**
+     * Creates the test for one engine.
+     *
+     * @param engine the engine name
+     */
+    protected EngineTest(String engine) {
+        this.engine = engine;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String getTestName() {
+        return engine;
+    }
+
+    @BeforeClass
+    void openEngine() {
+        base = NDManager.newBaseManager(engine);
+        if (!engine.equals(base.getEngine().getEngineName())) {
+            throw new AssertionError(
+                    "asked for engine " + engine + ", got " + base.getEngine().getEngineName());
+        }
+    }
+
+    @AfterClass(alwaysRun = true)
+    void closeEngine() {
+        if (base != null) {
+            base.close();
+        }
+    }
+
+    @BeforeMethod
+    void openManager() {
+        manager = base.newSubManager();
+    }
+
+    @AfterMethod(alwaysRun = true)
+    void closeManager() {
+        if (manager != null) {
+            manager.close();
+        }
+    }
+
+    /**
+     * Returns the engine under test.
+     *
+     * @return the engine
+     */
+    protected Engine engine() {
+        return Engine.getEngine(engine);
+    }
+}

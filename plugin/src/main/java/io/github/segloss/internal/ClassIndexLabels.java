@@ -1,0 +1,66 @@
+package io.github.segloss.internal;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Class-index labels normalised for a loss over logits {@code (N, C, d1..dk)}.
+ *
+ * <p>Labels come as {@code (N, d1..dk)} or {@code (N, 1, d1..dk)}, in any integer type or as floats
+ * holding whole numbers. Every label must be a class in {@code [0, C)} or the ignore index. The
+ * normalised form has the logits' rank with a class axis of size 1, so that it can pick from the
+ * logits on both engines:
+ *
+ * <ul>
+ *   <li>{@link #index()}: int64 {@code (N, 1, d1..dk)}, ignored pixels replaced by class 0;
+ *   <li>{@link #valid()}: {@code (N, 1, d1..dk)} in the logits' float type, 1 where the label is a
+ *       class and 0 where it is ignored.
+ * </ul>
+ *
+ * @param index the labels as int64, ignored pixels set to 0
+ * @param valid 1 for labelled pixels, 0 for ignored ones, in the logits' float type
+ */
+public record ClassIndexLabels(NDArray index, NDArray valid) {
+
+    /**
+     * Validates class-index labels against the logits' shape and normalises them.
+     *
+     * @param labels the labels, {@code (N, d1..dk)} or {@code (N, 1, d1..dk)}
+     * @param logits the logits, {@code (N, C, d1..dk)}
+     * @param ignoreIndex the label value that marks pixels without a class
+     * @return the normalised labels
+     * @throws IllegalArgumentException if the shape does not match or a value is neither a class
+     *     nor the ignore index
+     */
+    public static ClassIndexLabels of(NDArray labels, NDArray logits, int ignoreIndex) {
+        Shape logitShape = logits.getShape();
+        Shape keptShape = classAxisKept(logitShape);
+        Shape labelShape = labels.getShape();
+        Shape squeezed = logitShape.slice(0, 1).addAll(logitShape.slice(2));
+        if (!labelShape.equals(keptShape) && !labelShape.equals(squeezed)) {
+            throw new IllegalArgumentException(
+                    "labels must have shape (N, d1..dk) = "
+                            + squeezed
+                            + " or (N, 1, d1..dk) = "
+                            + keptShape
+                            + " to match logits "
+                            + logitShape
+                            + ", got "
+                            + labelShape);
+        }
+        Shapes.requireNumeric(labels, "labels");
+        int numClasses = Math.toIntExact(logitShape.get(1));
+        ValueChecks.requireClassOrIgnore(labels, "labels", numClasses, ignoreIndex);
+
+        NDArray asLong = labels.toType(DataType.INT64, false).reshape(keptShape);
+        NDArray ignored = asLong.eq(ignoreIndex);
+        NDArray valid = ignored.logicalNot().toType(logits.getDataType(), false);
+        NDArray index = asLong.mul(ignored.logicalNot().toType(DataType.INT64, false));
+        return new ClassIndexLabels(index, valid);
+    }
+
+    private static Shape classAxisKept(Shape logitShape) {
+        return logitShape.slice(0, 1).add(1).addAll(logitShape.slice(2));
+    }
+}

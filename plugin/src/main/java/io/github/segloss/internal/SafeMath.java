@@ -1,0 +1,43 @@
+package io.github.segloss.internal;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
+
+/** Numerically safe building blocks shared by the losses. */
+public final class SafeMath {
+
+    private SafeMath() {}
+
+    /**
+     * Divides two scalars, giving exactly 0 (with a zero gradient) where the denominator is 0.
+     *
+     * <p>\( \mathrm{safeDivide}(a, b) = a \cdot [b \ne 0] \,/\, (b + [b = 0]) \): no NaN and no
+     * infinity reaches the value or the gradient when nothing was counted.
+     *
+     * @param numerator the numerator
+     * @param denominator the denominator, of the numerator's type
+     * @return the quotient, or 0 where the denominator is 0
+     */
+    public static NDArray safeDivide(NDArray numerator, NDArray denominator) {
+        NDArray nonZero = denominator.neq(0).toType(numerator.getDataType(), false);
+        NDArray zero = nonZero.neg().add(1);
+        return numerator.mul(nonZero).div(denominator.add(zero));
+    }
+
+    /**
+     * Element-wise binary cross-entropy with logits, \( \mathrm{softplus}(x) - x \cdot t \).
+     *
+     * <p>This equals \( -[t \log\sigma(x) + (1 - t)\log(1 - \sigma(x))] \) and is stable for any
+     * finite \(x\) (softplus is evaluated by the engine as \(x\) above a threshold and as \( \log(1
+     * + e^x) \) below it). Its gradient is exactly \( \sigma(x) - t \) everywhere, including \(x =
+     * 0\), where the form \( \max(x, 0) - xt + \log(1 + e^{-|x|}) \) gets an engine-dependent
+     * subgradient of {@code max} and {@code abs}.
+     *
+     * @param logits the logits \(x\)
+     * @param targets the targets \(t\) in [0, 1], broadcastable to the logits
+     * @return the element-wise loss, shaped like the logits
+     */
+    public static NDArray binaryCrossEntropyWithLogits(NDArray logits, NDArray targets) {
+        return Activation.softPlus(logits).sub(logits.mul(targets));
+    }
+}

@@ -1,0 +1,66 @@
+package io.github.segloss.internal;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/** Shape and type checks that fail with an {@link IllegalArgumentException} naming the argument. */
+public final class Shapes {
+
+    private Shapes() {}
+
+    /**
+     * Requires a floating-point array of at least {@code minRank} dimensions.
+     *
+     * @param array the array to check
+     * @param name the argument's name for the message
+     * @param minRank the smallest rank accepted
+     * @param expected a human-readable description of the expected shape, e.g. "(N, C, d1..dk)"
+     */
+    public static void requireFloat(NDArray array, String name, int minRank, String expected) {
+        if (array.getShape().dimension() < minRank) {
+            throw new IllegalArgumentException(
+                    name + " must have shape " + expected + ", got " + array.getShape());
+        }
+        if (!array.getDataType().isFloating()) {
+            throw new IllegalArgumentException(
+                    name + " must be a floating-point array, got " + array.getDataType());
+        }
+    }
+
+    /**
+     * Requires an array with exactly the given shape.
+     *
+     * @param array the array to check
+     * @param name the argument's name for the message
+     * @param expected the required shape
+     * @param meaning what the expected shape is, e.g. "(R, M, M) like the mask logits"
+     */
+    public static void requireShape(NDArray array, String name, Shape expected, String meaning) {
+        if (!array.getShape().equals(expected)) {
+            throw new IllegalArgumentException(
+                    name
+                            + " must have shape "
+                            + meaning
+                            + " = "
+                            + expected
+                            + ", got "
+                            + array.getShape());
+        }
+    }
+
+    /**
+     * Requires an integer array, or a floating-point one (which is then checked for whole numbers
+     * by the caller).
+     *
+     * @param array the array to check
+     * @param name the argument's name for the message
+     */
+    public static void requireNumeric(NDArray array, String name) {
+        DataType type = array.getDataType();
+        if (!type.isFloating() && !type.isInteger()) {
+            throw new IllegalArgumentException(
+                    name + " must hold integer or whole-number float values, got " + type);
+        }
+    }
+}

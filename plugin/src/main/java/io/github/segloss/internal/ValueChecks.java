@@ -1,0 +1,107 @@
+package io.github.segloss.internal;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+
+/**
+ * Value checks for the inputs of the losses. A good input costs one device-to-host copy of a single
+ * boolean; the details of a bad input are read only to build the message. Intermediate arrays are
+ * closed before the check returns.
+ */
+public final class ValueChecks {
+
+    /** Marks "no ignore index" for {@link #requireClassOrIgnore}. */
+    public static final int NO_IGNORE = Integer.MIN_VALUE;
+
+    private ValueChecks() {}
+
+    /**
+     * Requires every value to be a whole number in {@code [0, numClasses)} or equal to {@code
+     * ignoreIndex}.
+     *
+     * @param labels the labels to check, of any integer or float type
+     * @param name the argument's name for the message
+     * @param numClasses the number of classes
+     * @param ignoreIndex the ignore label, or {@link #NO_IGNORE}
+     * @throws IllegalArgumentException naming the first bad value, its position and the count
+     */
+    public static void requireClassOrIgnore(
+            NDArray labels, String name, long numClasses, int ignoreIndex) {
+        if (labels.size() == 0) {
+            return;
+        }
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray values = labels.flatten();
+            NDArray ok = values.gte(0).logicalAnd(values.lt(numClasses));
+            if (ignoreIndex != NO_IGNORE) {
+                ok = ok.logicalOr(values.eq(ignoreIndex));
+            }
+            if (values.getDataType().isFloating()) {
+                ok = ok.logicalAnd(values.eq(values.floor()));
+            }
+            String rule =
+                    "whole numbers in [0, "
+                            + numClasses
+                            + ")"
+                            + (ignoreIndex == NO_IGNORE
+                                    ? ""
+                                    : " or the ignore index " + ignoreIndex);
+            failOnBad(values, ok, name, rule, labels);
+        }
+    }
+
+    /**
+     * Requires every value to lie in {@code [low, high]} (NaN fails).
+     *
+     * @param array the values to check
+     * @param name the argument's name for the message
+     * @param low the smallest value accepted
+     * @param high the largest value accepted
+     * @throws IllegalArgumentException naming the first bad value, its position and the count
+     */
+    public static void requireRange(NDArray array, String name, double low, double high) {
+        if (array.size() == 0) {
+            return;
+        }
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray values = array.flatten();
+            NDArray ok = values.gte(low).logicalAnd(values.lte(high));
+            failOnBad(values, ok, name, "in [" + format(low) + ", " + format(high) + "]", array);
+        }
+    }
+
+    private static void failOnBad(
+            NDArray values, NDArray ok, String name, String rule, NDArray original) {
+        NDArray bad = ok.logicalNot();
+        if (!bad.any().getBoolean()) {
+            return;
+        }
+        long count = bad.toType(DataType.INT64, false).sum().getLong();
+        long first = bad.toType(DataType.INT32, false).argMax().getLong();
+        double value = values.get(first).toType(DataType.FLOAT64, false).getDouble();
+        throw new IllegalArgumentException(
+                name
+                        + " must be "
+                        + rule
+                        + ", got "
+                        + format(value)
+                        + " at flat position "
+                        + first
+                        + " ("
+                        + count
+                        + " bad value"
+                        + (count == 1 ? "" : "s")
+                        + " in "
+                        + original.getShape()
+                        + ")");
+    }
+
+    private static String format(double value) {
+        return value == Math.rint(value) && !Double.isInfinite(value)
+                ? Long.toString((long) value)
+                : Double.toString(value);
+    }
+}

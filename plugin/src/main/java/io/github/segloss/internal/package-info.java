@@ -1,0 +1,2 @@
+/** Shared pieces of the segloss losses; not public API. */
+package io.github.segloss.internal;

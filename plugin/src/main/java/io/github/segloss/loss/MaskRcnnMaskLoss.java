@@ -1,0 +1,168 @@
+package io.github.segloss.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.loss.Loss;
+import io.github.segloss.internal.SafeMath;
+import io.github.segloss.internal.Shapes;
+import io.github.segloss.internal.ValueChecks;
+
+/**
+ * The mask loss of Mask R-CNN: the mean binary cross-entropy with logits of each RoI's
+ * ground-truth-class mask against its target, equal to torchvision's {@code maskrcnn_loss}.
+ *
+ * <p>Inputs, in the words of detectron2's mask head:
+ *
+ * <ul>
+ *   <li>predictions: {@code NDList(maskLogits)}, {@code maskLogits} of shape {@code (R, K, M, M)}:
+ *       for each of the R foreground RoIs, one M×M mask logit map per class (K = 1 when class
+ *       agnostic);
+ *   <li>labels: {@code NDList(classIds, targets)}: {@code classIds} of shape {@code (R)}, the
+ *       ground-truth class of each RoI in {@code [0, K)} (integers or whole-number floats), and
+ *       {@code targets} of shape {@code (R, M, M)}, the RoI's ground-truth mask cropped and resized
+ *       to M×M (see {@link io.github.segloss.target.MaskTargets}), with values in [0, 1].
+ * </ul>
+ *
+ * <p>\( L = \frac{1}{R M^2} \sum_{r} \sum_{u,v} \mathrm{BCE}(x_{r, k_r, u, v}, t_{r,u,v}) \) with
+ * \( k_r \) = {@code classIds[r]} (or 0 when class agnostic) and \( \mathrm{BCE}(x, t) =
+ * \mathrm{softplus}(x) - x t \). The other K − 1 channels get no gradient. With zero RoIs the loss
+ * is 0, still connected to the graph (torchvision's {@code mask_logits.sum() * 0}).
+ */
+public class MaskRcnnMaskLoss extends Loss {
+
+    private final boolean classAgnostic;
+
+    /**
+     * Creates a mask loss from its builder.
+     *
+     * @param builder the builder with the settings
+     */
+    protected MaskRcnnMaskLoss(Builder builder) {
+        super(builder.name);
+        this.classAgnostic = builder.classAgnostic;
+    }
+
+    /**
+     * Returns a builder for the mask loss.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Tells whether the mask head predicts one class-agnostic mask per RoI (K = 1).
+     *
+     * @return true if class agnostic
+     */
+    public boolean isClassAgnostic() {
+        return classAgnostic;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public NDArray evaluate(NDList labels, NDList predictions) {
+        NDArray logits = predictions.head();
+        Shapes.requireFloat(logits, "maskLogits", 4, "(R, K, M, M)");
+        Shape shape = logits.getShape();
+        if (shape.dimension() != 4) {
+            throw new IllegalArgumentException(
+                    "maskLogits must have shape (R, K, M, M), got " + shape);
+        }
+        long rois = shape.get(0);
+        long classes = shape.get(1);
+        if (classAgnostic && classes != 1) {
+            throw new IllegalArgumentException(
+                    "maskLogits of a class-agnostic mask loss must have K = 1 channel, got "
+                            + shape);
+        }
+        if (labels.size() != 2) {
+            throw new IllegalArgumentException(
+                    "labels must be NDList(classIds (R), targets (R, M, M)), got "
+                            + labels.size()
+                            + " array(s)");
+        }
+        NDArray classIds = labels.get(0);
+        NDArray targets = labels.get(1);
+        Shapes.requireShape(classIds, "classIds", new Shape(rois), "(R) with R from maskLogits");
+        Shapes.requireNumeric(classIds, "classIds");
+        Shapes.requireShape(
+                targets,
+                "targets",
+                new Shape(rois, shape.get(2), shape.get(3)),
+                "(R, M, M) like maskLogits " + shape);
+        if (!targets.getDataType().isFloating()) {
+            throw new IllegalArgumentException(
+                    "targets must be a floating-point array, got " + targets.getDataType());
+        }
+        if (rois == 0) {
+            return logits.sum().mul(0);
+        }
+        if (!classAgnostic) {
+            ValueChecks.requireClassOrIgnore(classIds, "classIds", classes, ValueChecks.NO_IGNORE);
+        }
+        ValueChecks.requireRange(targets, "targets", 0, 1);
+
+        NDArray selected;
+        if (classes == 1) {
+            selected = logits.reshape(rois, shape.get(2), shape.get(3));
+        } else {
+            NDArray index =
+                    classIds.toType(DataType.INT64, false)
+                            .reshape(rois, 1, 1, 1)
+                            .broadcast(new Shape(rois, 1, shape.get(2), shape.get(3)));
+            selected =
+                    logits.get(new NDIndex().addAllDim().addPickDim(index))
+                            .reshape(rois, shape.get(2), shape.get(3));
+        }
+        NDArray perPixel =
+                SafeMath.binaryCrossEntropyWithLogits(
+                        selected, targets.toType(logits.getDataType(), false));
+        return perPixel.mean();
+    }
+
+    /** Collects the settings of a {@link MaskRcnnMaskLoss}. */
+    public static final class Builder {
+
+        private String name = "MaskRcnnMaskLoss";
+        private boolean classAgnostic;
+
+        Builder() {}
+
+        /**
+         * Sets the name that training logs show for this loss.
+         *
+         * @param name the display name
+         * @return this builder
+         */
+        public Builder optName(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Sets whether the head predicts one class-agnostic mask per RoI (K = 1, channel 0 is used
+         * whatever the class ids); default false.
+         *
+         * @param classAgnostic true for a class-agnostic head
+         * @return this builder
+         */
+        public Builder optClassAgnostic(boolean classAgnostic) {
+            this.classAgnostic = classAgnostic;
+            return this;
+        }
+
+        /**
+         * Builds the loss.
+         *
+         * @return the loss
+         */
+        public MaskRcnnMaskLoss build() {
+            return new MaskRcnnMaskLoss(this);
+        }
+    }
+}

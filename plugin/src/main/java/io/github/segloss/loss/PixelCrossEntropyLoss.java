@@ -1,0 +1,227 @@
+package io.github.segloss.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.loss.Loss;
+import io.github.segloss.internal.ClassIndexLabels;
+import io.github.segloss.internal.SafeMath;
+import io.github.segloss.internal.Shapes;
+import java.util.Arrays;
+
+/**
+ * Softmax cross-entropy over the class axis 1 of logits {@code (N, C)}, {@code (N, C, H, W)} or
+ * {@code (N, C, d1..dk)}, with an ignore label, class weights and label smoothing: the value and
+ * gradient of {@code torch.nn.functional.cross_entropy(logits, labels, weight, ignore_index,
+ * label_smoothing)} with mean reduction.
+ *
+ * <p>With \( \log p_{ic} \) the log-softmax of pixel \(i\), \(y_i\) its label, \(V\) the pixels
+ * whose label is not the ignore index, \(w\) the class weights (all 1 by default), \(\varepsilon\)
+ * the label smoothing and \(C\) the number of classes:
+ *
+ * <p>\( L = \dfrac{\sum_{i \in V} \left[ (1 - \varepsilon)\, w_{y_i} (-\log p_{i y_i}) +
+ * \frac{\varepsilon}{C} \sum_c w_c (-\log p_{ic}) \right]}{\sum_{i \in V} w_{y_i}} \)
+ *
+ * <p>The denominator is PyTorch's: the sum of the target classes' weights over labelled pixels.
+ * Where it is 0 (every pixel ignored) the loss is exactly 0 with a zero gradient; PyTorch gives
+ * NaN.
+ *
+ * <p>Labels are {@code (N, d1..dk)} or {@code (N, 1, d1..dk)}, of any integer type or floats
+ * holding whole numbers; each must be a class in {@code [0, C)} or the ignore index, else {@link
+ * #evaluate} throws an {@link IllegalArgumentException}. The loss reads the first prediction of the
+ * {@link NDList} it is given.
+ */
+public class PixelCrossEntropyLoss extends Loss {
+
+    /** The ignore label of the PSPNet and DeepLab recipes, and the default here. */
+    public static final int DEFAULT_IGNORE_INDEX = 255;
+
+    private final int ignoreIndex;
+    private final float[] classWeights;
+    private final float labelSmoothing;
+
+    /**
+     * Creates a cross-entropy loss from its builder.
+     *
+     * @param builder the builder with the settings
+     */
+    protected PixelCrossEntropyLoss(Builder builder) {
+        super(builder.name);
+        this.ignoreIndex = builder.ignoreIndex;
+        this.classWeights = builder.classWeights;
+        this.labelSmoothing = builder.labelSmoothing;
+    }
+
+    /**
+     * Returns a builder for a cross-entropy loss.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the label that marks pixels without a class.
+     *
+     * @return the ignore index
+     */
+    public int getIgnoreIndex() {
+        return ignoreIndex;
+    }
+
+    /**
+     * Returns a copy of the class weights, or {@code null} if every class weighs 1.
+     *
+     * @return the class weights or {@code null}
+     */
+    public float[] getClassWeights() {
+        return classWeights == null ? null : classWeights.clone();
+    }
+
+    /**
+     * Returns the label smoothing \(\varepsilon\).
+     *
+     * @return the label smoothing in [0, 1]
+     */
+    public float getLabelSmoothing() {
+        return labelSmoothing;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public NDArray evaluate(NDList labels, NDList predictions) {
+        NDArray logits = predictions.head();
+        Shapes.requireFloat(logits, "logits", 2, "(N, C) or (N, C, d1..dk)");
+        int numClasses = Math.toIntExact(logits.getShape().get(1));
+        if (classWeights != null && classWeights.length != numClasses) {
+            throw new IllegalArgumentException(
+                    "classWeights must have one weight per class: "
+                            + numClasses
+                            + " for logits "
+                            + logits.getShape()
+                            + ", got "
+                            + classWeights.length);
+        }
+        ClassIndexLabels target = ClassIndexLabels.of(labels.head(), logits, ignoreIndex);
+
+        NDArray logProb = logits.logSoftmax(1);
+        NDArray targetLogProb = logProb.get(new NDIndex().addAllDim().addPickDim(target.index()));
+        NDArray pixelWeight = target.valid();
+        NDArray weights = null;
+        if (classWeights != null) {
+            weights =
+                    logits.getManager()
+                            .create(classWeights)
+                            .toDevice(logits.getDevice(), false)
+                            .toType(logits.getDataType(), false);
+            pixelWeight = weights.take(target.index()).mul(pixelWeight);
+        }
+        NDArray numerator = targetLogProb.mul(pixelWeight).sum().neg();
+        if (labelSmoothing > 0) {
+            NDArray smooth =
+                    weights == null ? logProb : logProb.mul(broadcastable(weights, logits));
+            NDArray smoothSum = smooth.sum(new int[] {1}, true).mul(target.valid()).sum().neg();
+            numerator =
+                    numerator
+                            .mul(1 - labelSmoothing)
+                            .add(smoothSum.mul(labelSmoothing / numClasses));
+        }
+        return SafeMath.safeDivide(numerator, pixelWeight.sum());
+    }
+
+    /** Reshapes per-class weights {@code (C)} to {@code (1, C, 1..1)} for the logits' rank. */
+    private static NDArray broadcastable(NDArray weights, NDArray logits) {
+        long[] dims = new long[logits.getShape().dimension()];
+        Arrays.fill(dims, 1);
+        dims[1] = weights.size();
+        return weights.reshape(new Shape(dims));
+    }
+
+    /** Collects the settings of a {@link PixelCrossEntropyLoss}. */
+    public static final class Builder {
+
+        private String name = "PixelCrossEntropyLoss";
+        private int ignoreIndex = DEFAULT_IGNORE_INDEX;
+        private float[] classWeights;
+        private float labelSmoothing;
+
+        Builder() {}
+
+        /**
+         * Sets the name that training logs show for this loss.
+         *
+         * @param name the display name
+         * @return this builder
+         */
+        public Builder optName(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Sets the label that marks pixels without a class (default 255). Any int is accepted; a
+         * value inside {@code [0, C)} ignores that class.
+         *
+         * @param ignoreIndex the ignore label
+         * @return this builder
+         */
+        public Builder optIgnoreIndex(int ignoreIndex) {
+            this.ignoreIndex = ignoreIndex;
+            return this;
+        }
+
+        /**
+         * Sets one non-negative weight per class (PyTorch's {@code weight}); by default every class
+         * weighs 1.
+         *
+         * @param classWeights the weights, one per class
+         * @return this builder
+         * @throws IllegalArgumentException if a weight is negative or not finite, or none is given
+         */
+        public Builder optClassWeights(float... classWeights) {
+            if (classWeights == null || classWeights.length == 0) {
+                throw new IllegalArgumentException(
+                        "classWeights must hold one weight per class, got none");
+            }
+            for (int c = 0; c < classWeights.length; c++) {
+                if (!(classWeights[c] >= 0) || Float.isInfinite(classWeights[c])) {
+                    throw new IllegalArgumentException(
+                            "classWeights must be finite and >= 0, got "
+                                    + classWeights[c]
+                                    + " for class "
+                                    + c);
+                }
+            }
+            this.classWeights = classWeights.clone();
+            return this;
+        }
+
+        /**
+         * Sets the label smoothing \(\varepsilon\) (default 0): the target becomes \( (1 -
+         * \varepsilon) \) on the label plus \( \varepsilon / C \) on every class.
+         *
+         * @param labelSmoothing the smoothing in [0, 1]
+         * @return this builder
+         * @throws IllegalArgumentException if it lies outside [0, 1]
+         */
+        public Builder optLabelSmoothing(float labelSmoothing) {
+            if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+                throw new IllegalArgumentException(
+                        "labelSmoothing must lie in [0, 1], got " + labelSmoothing);
+            }
+            this.labelSmoothing = labelSmoothing;
+            return this;
+        }
+
+        /**
+         * Builds the loss.
+         *
+         * @return the loss
+         */
+        public PixelCrossEntropyLoss build() {
+            return new PixelCrossEntropyLoss(this);
+        }
+    }
+}

@@ -1,0 +1,324 @@
+package io.github.segloss.target;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.github.segloss.internal.Shapes;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * RoI Align as torchvision's {@code roi_align(input, rois, output_size, spatial_scale,
+ * sampling_ratio, aligned)}, differentiable with respect to the feature map, on every engine.
+ *
+ * <p>For a RoI with box \( (x_1, y_1, x_2, y_2) \) on image \(b\), output cell \( (u, v) \) is the
+ * mean of \( g_h \times g_w \) bilinear samples of feature map \( X_b \) on a regular grid inside
+ * the cell. A bilinear sample is separable, \( X(y, x) = \sum_{i,j} a_i(y)\, X_{ij}\, c_j(x) \), so
+ * the whole output is a product of two small interpolation matrices with the feature map:
+ *
+ * <p>\( \mathrm{out}_r = A^{(r)} \, X_{b_r} \, {B^{(r)}}^{\top} \), with \( A^{(r)}_{u i} =
+ * \frac{1}{g_h} \sum_{s} a_i(y_{u s}) \) of shape {@code (outH, H)} and \( B^{(r)}_{v j} =
+ * \frac{1}{g_w} \sum_{s} c_j(x_{v s}) \) of shape {@code (outW, W)}.
+ *
+ * <p>The matrices follow torchvision's CPU kernel exactly: sample positions \( y_{us} = y_1
+ * s_{\mathrm{scale}} - o + (u + \frac{s + 0.5}{g_h}) \frac{h}{\mathrm{outH}} \) with offset \(o =
+ * 0.5\) when aligned (else 0, and RoI sizes below 1 raised to 1); an adaptive grid \( g_h = \lceil
+ * h / \mathrm{outH} \rceil \) when the sampling ratio is 0 or less; samples outside \( [-1, H] \)
+ * count as 0 and samples in \( [-1, 0] \) or \( [H-1, H] \) are clamped to the border. The matrices
+ * are built on the host from one copy of the boxes; the products run on the features' device with
+ * batched {@code matMul}, so gradients flow to the features (not to the boxes, as in torchvision).
+ */
+public final class RoiAlign {
+
+    private final int outputHeight;
+    private final int outputWidth;
+    private final double spatialScale;
+    private final int samplingRatio;
+    private final boolean aligned;
+
+    private RoiAlign(Builder builder) {
+        this.outputHeight = builder.outputHeight;
+        this.outputWidth = builder.outputWidth;
+        this.spatialScale = builder.spatialScale;
+        this.samplingRatio = builder.samplingRatio;
+        this.aligned = builder.aligned;
+    }
+
+    /**
+     * Returns a builder for RoI Align.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Crops and resizes each RoI from the feature map.
+     *
+     * @param features the feature maps {@code (B, C, H, W)}, floating point
+     * @param boxes the RoIs {@code (R, 4)} as {@code x1, y1, x2, y2} in input-image coordinates
+     *     (multiplied by the spatial scale to reach feature coordinates)
+     * @param batchIndices {@code (R)}: the image in {@code [0, B)} of each RoI, integer or
+     *     whole-number float
+     * @return {@code (R, C, outH, outW)} in the features' type, on the features' device
+     * @throws IllegalArgumentException if a shape, a batch index or a box is invalid
+     */
+    public NDArray apply(NDArray features, NDArray boxes, NDArray batchIndices) {
+        Shapes.requireFloat(features, "features", 4, "(B, C, H, W)");
+        Shape shape = features.getShape();
+        if (shape.dimension() != 4) {
+            throw new IllegalArgumentException(
+                    "features must have shape (B, C, H, W), got " + shape);
+        }
+        if (boxes.getShape().dimension() != 2 || boxes.getShape().get(1) != 4) {
+            throw new IllegalArgumentException(
+                    "boxes must have shape (R, 4) as x1, y1, x2, y2, got " + boxes.getShape());
+        }
+        int rois = Math.toIntExact(boxes.getShape().get(0));
+        Shapes.requireShape(batchIndices, "batchIndices", new Shape(rois), "(R) with R from boxes");
+        Shapes.requireNumeric(batchIndices, "batchIndices");
+        int channels = Math.toIntExact(shape.get(1));
+        NDManager manager = features.getManager();
+        if (rois == 0) {
+            return manager.zeros(
+                    new Shape(0, channels, outputHeight, outputWidth),
+                    features.getDataType(),
+                    features.getDevice());
+        }
+        double[] box = boxes.toType(DataType.FLOAT64, false).toDoubleArray();
+        int[] image = toImageIndices(batchIndices, shape.get(0));
+        for (int i = 0; i < box.length; i++) {
+            if (!Double.isFinite(box[i])) {
+                throw new IllegalArgumentException(
+                        "boxes must be finite, got " + box[i] + " in box " + i / 4);
+            }
+        }
+        int height = Math.toIntExact(shape.get(2));
+        int width = Math.toIntExact(shape.get(3));
+
+        // Process the RoIs image by image: each group multiplies its own feature map once.
+        int[] order = new int[rois];
+        List<NDArray> parts = new ArrayList<>();
+        int placed = 0;
+        for (int b = 0; b < shape.get(0); b++) {
+            int start = placed;
+            for (int r = 0; r < rois; r++) {
+                if (image[r] == b) {
+                    order[placed++] = r;
+                }
+            }
+            int count = placed - start;
+            if (count == 0) {
+                continue;
+            }
+            double[] rowWeights = new double[count * outputHeight * height];
+            double[] colWeights = new double[count * width * outputWidth];
+            for (int k = 0; k < count; k++) {
+                int r = order[start + k];
+                double scaledX1 = box[4 * r] * spatialScale;
+                double scaledY1 = box[4 * r + 1] * spatialScale;
+                double scaledX2 = box[4 * r + 2] * spatialScale;
+                double scaledY2 = box[4 * r + 3] * spatialScale;
+                double[] rows = axisWeights(scaledY1, scaledY2, outputHeight, height);
+                System.arraycopy(rows, 0, rowWeights, k * rows.length, rows.length);
+                double[] cols = axisWeights(scaledX1, scaledX2, outputWidth, width);
+                // stored transposed, (W, outW), for the right-hand product
+                int base = k * width * outputWidth;
+                for (int v = 0; v < outputWidth; v++) {
+                    for (int j = 0; j < width; j++) {
+                        colWeights[base + j * outputWidth + v] = cols[v * width + j];
+                    }
+                }
+            }
+            NDArray rowMatrix = matrix(manager, features, rowWeights, count, outputHeight, height);
+            NDArray colMatrix = matrix(manager, features, colWeights, count, width, outputWidth);
+            NDArray image4d = features.get(b).expandDims(0);
+            parts.add(rowMatrix.matMul(image4d).matMul(colMatrix));
+        }
+        NDArray sorted = parts.size() == 1 ? parts.get(0) : NDArrays.concat(new NDList(parts));
+        return restoreOrder(sorted, order, manager, features);
+    }
+
+    /**
+     * The interpolation weights of one axis of one RoI: a row-major {@code (out, size)} matrix
+     * whose row u averages the bilinear weights of the samples of output cell u.
+     */
+    private double[] axisWeights(double start, double end, int out, int size) {
+        double offset = aligned ? 0.5 : 0.0;
+        double first = start - offset;
+        double extent = (end - offset) - first;
+        if (!aligned) {
+            extent = Math.max(extent, 1.0);
+        }
+        double bin = extent / out;
+        int grid = samplingRatio > 0 ? samplingRatio : (int) Math.ceil(extent / out);
+        double[] weights = new double[out * size];
+        if (grid <= 0) {
+            return weights; // torchvision: no sample, the cell is 0
+        }
+        for (int u = 0; u < out; u++) {
+            for (int s = 0; s < grid; s++) {
+                double position = first + u * bin + (s + 0.5) * bin / grid;
+                if (position < -1.0 || position > size) {
+                    continue;
+                }
+                if (position <= 0) {
+                    position = 0;
+                }
+                int low = (int) position;
+                int high;
+                if (low >= size - 1) {
+                    low = size - 1;
+                    high = low;
+                    position = low;
+                } else {
+                    high = low + 1;
+                }
+                double fraction = position - low;
+                weights[u * size + low] += (1 - fraction) / grid;
+                weights[u * size + high] += fraction / grid;
+            }
+        }
+        return weights;
+    }
+
+    private static NDArray matrix(
+            NDManager manager, NDArray like, double[] data, int count, int rows, int cols) {
+        return manager.create(data, new Shape(count, 1, rows, cols))
+                .toDevice(like.getDevice(), false)
+                .toType(like.getDataType(), false);
+    }
+
+    /** Puts the per-image results back in the order of the RoIs with a permutation product. */
+    private static NDArray restoreOrder(
+            NDArray sorted, int[] order, NDManager manager, NDArray like) {
+        int rois = order.length;
+        boolean identity = true;
+        for (int k = 0; k < rois && identity; k++) {
+            identity = order[k] == k;
+        }
+        if (identity) {
+            return sorted;
+        }
+        double[] permutation = new double[rois * rois];
+        for (int k = 0; k < rois; k++) {
+            permutation[order[k] * rois + k] = 1;
+        }
+        Shape shape = sorted.getShape();
+        NDArray p =
+                manager.create(permutation, new Shape(rois, rois))
+                        .toDevice(like.getDevice(), false)
+                        .toType(like.getDataType(), false);
+        return p.matMul(sorted.reshape(rois, -1)).reshape(shape);
+    }
+
+    private static int[] toImageIndices(NDArray batchIndices, long images) {
+        double[] values = batchIndices.toType(DataType.FLOAT64, false).toDoubleArray();
+        int[] result = new int[values.length];
+        for (int r = 0; r < values.length; r++) {
+            double value = values[r];
+            if (!(value >= 0 && value < images && value == Math.rint(value))) {
+                throw new IllegalArgumentException(
+                        "batchIndices must be whole numbers in [0, "
+                                + images
+                                + ") for "
+                                + images
+                                + " feature map(s), got "
+                                + value
+                                + " for RoI "
+                                + r);
+            }
+            result[r] = (int) value;
+        }
+        return result;
+    }
+
+    /** Collects the settings of a {@link RoiAlign}. */
+    public static final class Builder {
+
+        private int outputHeight = -1;
+        private int outputWidth = -1;
+        private double spatialScale = 1.0;
+        private int samplingRatio;
+        private boolean aligned;
+
+        Builder() {}
+
+        /**
+         * Sets the output size of each RoI (required).
+         *
+         * @param height the output height, >= 1
+         * @param width the output width, >= 1
+         * @return this builder
+         * @throws IllegalArgumentException if a size is below 1
+         */
+        public Builder setOutputSize(int height, int width) {
+            if (height < 1 || width < 1) {
+                throw new IllegalArgumentException(
+                        "outputSize must be at least 1 x 1, got " + height + " x " + width);
+            }
+            this.outputHeight = height;
+            this.outputWidth = width;
+            return this;
+        }
+
+        /**
+         * Sets the factor from box coordinates to feature coordinates (default 1; 1/16 for a
+         * stride-16 feature map).
+         *
+         * @param spatialScale the scale, finite and > 0
+         * @return this builder
+         * @throws IllegalArgumentException if the scale is not finite and positive
+         */
+        public Builder optSpatialScale(double spatialScale) {
+            if (!(spatialScale > 0) || Double.isInfinite(spatialScale)) {
+                throw new IllegalArgumentException(
+                        "spatialScale must be finite and > 0, got " + spatialScale);
+            }
+            this.spatialScale = spatialScale;
+            return this;
+        }
+
+        /**
+         * Sets the number of samples per output cell and axis; 0 or less (the default) chooses \(
+         * \lceil \mathrm{roiSize} / \mathrm{outputSize} \rceil \) per RoI, as torchvision.
+         *
+         * @param samplingRatio the sampling ratio
+         * @return this builder
+         */
+        public Builder optSamplingRatio(int samplingRatio) {
+            this.samplingRatio = samplingRatio;
+            return this;
+        }
+
+        /**
+         * Sets whether pixel centres sit at half-integer coordinates (shift boxes by −0.5, as
+         * detectron2 and torchvision's {@code aligned=True}); default false, as torchvision's
+         * default and Mask R-CNN's {@code project_masks_on_boxes}.
+         *
+         * @param aligned true for the aligned variant
+         * @return this builder
+         */
+        public Builder optAligned(boolean aligned) {
+            this.aligned = aligned;
+            return this;
+        }
+
+        /**
+         * Builds the RoI Align operator.
+         *
+         * @return the operator
+         * @throws IllegalArgumentException if no output size was set
+         */
+        public RoiAlign build() {
+            if (outputHeight < 1) {
+                throw new IllegalArgumentException("RoiAlign needs setOutputSize(height, width)");
+            }
+            return new RoiAlign(this);
+        }
+    }
+}
