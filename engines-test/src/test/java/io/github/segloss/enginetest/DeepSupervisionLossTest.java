@@ -1,0 +1,124 @@
+package io.github.segloss.enginetest;
+
+import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertFalse;
+import static org.testng.Assert.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.loss.Loss;
+import io.github.segloss.loss.DeepSupervisionLoss;
+import io.github.segloss.loss.HeadLoss;
+import io.github.segloss.loss.PixelCrossEntropyLoss;
+import java.util.List;
+import org.testng.annotations.Factory;
+import org.testng.annotations.Test;
+
+/** Heads, missing heads and per-head reporting of {@link DeepSupervisionLoss}. */
+public class DeepSupervisionLossTest extends EngineTest {
+
+    @Factory(dataProvider = "engines", dataProviderClass = Engines.class)
+    public DeepSupervisionLossTest(String engine) {
+        super(engine);
+    }
+
+    private ReferenceCase pspnetCase() {
+        return ReferenceCase.loadAll().stream()
+                .filter(c -> c.name().equals("pspnet_aux"))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private NDList labels(ReferenceCase c) {
+        return new NDList(c.input("labels").toType(manager, DataType.INT64));
+    }
+
+    private float crossEntropy(ReferenceCase c, String head) {
+        NDArray logits = c.input(head).toFloat(manager);
+        return PixelCrossEntropyLoss.builder()
+                .build()
+                .evaluate(labels(c), new NDList(logits))
+                .getFloat();
+    }
+
+    @Test
+    public void pspnetHasMainAndAuxHeads() {
+        List<HeadLoss> heads = DeepSupervisionLoss.pspnet().getHeads();
+        assertEquals(heads.size(), 2);
+        assertEquals(heads.get(0).getName(), "main");
+        assertEquals(heads.get(0).getWeight(), 1f);
+        assertEquals(heads.get(1).getName(), "aux");
+        assertEquals(heads.get(1).getWeight(), 0.4f);
+        assertEquals(
+                ((PixelCrossEntropyLoss) heads.get(1).getLoss()).getIgnoreIndex(),
+                PixelCrossEntropyLoss.DEFAULT_IGNORE_INDEX);
+    }
+
+    @Test
+    public void missingAuxHeadIsSkipped() {
+        ReferenceCase c = pspnetCase();
+        NDArray main = c.input("main").toFloat(manager);
+        float value = DeepSupervisionLoss.pspnet().evaluate(labels(c), new NDList(main)).getFloat();
+        Tolerance.assertValue(engine, engine + " main only", value, crossEntropy(c, "main"));
+    }
+
+    @Test
+    public void missingMainHeadIsAnError() {
+        ReferenceCase c = pspnetCase();
+        Expect.illegalArgument(
+                () -> DeepSupervisionLoss.pspnet().evaluate(labels(c), new NDList()),
+                "predictions",
+                "main",
+                "index 0",
+                "got 0");
+    }
+
+    @Test
+    public void eachHeadReportsItsOwnWeightedLoss() {
+        ReferenceCase c = pspnetCase();
+        DeepSupervisionLoss loss = DeepSupervisionLoss.pspnet();
+        NDList predictions =
+                new NDList(c.input("main").toFloat(manager), c.input("aux").toFloat(manager));
+        loss.addAccumulator("train");
+        loss.updateAccumulators(new String[] {"train"}, labels(c), predictions);
+        List<Loss> components = loss.getComponents();
+        float main = components.get(0).getAccumulator("train");
+        float aux = components.get(1).getAccumulator("train");
+        Tolerance.assertValue(engine, engine + " main", main, crossEntropy(c, "main"));
+        Tolerance.assertValue(engine, engine + " aux", aux, 0.4 * crossEntropy(c, "aux"));
+        Tolerance.assertValue(engine, engine + " total", loss.getAccumulator("train"), main + aux);
+        Tolerance.assertValue(engine, engine + " reference", main + aux, c.expectedLoss());
+    }
+
+    @Test
+    public void absentAuxHeadLeavesTheTotalFinite() {
+        ReferenceCase c = pspnetCase();
+        DeepSupervisionLoss loss = DeepSupervisionLoss.pspnet();
+        loss.addAccumulator("validate");
+        loss.updateAccumulators(
+                new String[] {"validate"}, labels(c), new NDList(c.input("main").toFloat(manager)));
+        HeadLoss aux = loss.getHeads().get(1);
+        assertFalse(aux.isPresent(new NDList(c.input("main").toFloat(manager))));
+        assertTrue(Float.isNaN(aux.getAccumulator("validate")), "aux was never measured");
+        Tolerance.assertValue(
+                engine,
+                engine + " validation total",
+                loss.getAccumulator("validate"),
+                crossEntropy(c, "main"));
+    }
+
+    @Test
+    public void rejectsBadHeads() {
+        Expect.illegalArgument(() -> DeepSupervisionLoss.builder().build(), "at least one head");
+        Expect.illegalArgument(
+                () ->
+                        DeepSupervisionLoss.builder()
+                                .addHead(PixelCrossEntropyLoss.builder().build(), -1f),
+                "weight",
+                "head0",
+                "-1.0");
+        Expect.illegalArgument(
+                () -> DeepSupervisionLoss.builder().addHead("x", null, 1f), "loss", "x");
+    }
+}

@@ -1,0 +1,86 @@
+package io.github.segloss.enginetest;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import io.github.segloss.loss.MaskedL2Loss;
+import org.testng.annotations.Factory;
+import org.testng.annotations.Test;
+
+/** The factor and the bad input of {@link MaskedL2Loss}. */
+public class MaskedL2LossTest extends EngineTest {
+
+    @Factory(dataProvider = "engines", dataProviderClass = Engines.class)
+    public MaskedL2LossTest(String engine) {
+        super(engine);
+    }
+
+    @Test
+    public void hasNoFactorOneHalf() {
+        NDArray prediction = manager.create(new float[] {3, 0});
+        NDArray target = manager.create(new float[] {1, 0});
+        float value =
+                new MaskedL2Loss().evaluate(new NDList(target), new NDList(prediction)).getFloat();
+        Tolerance.assertValue(engine, engine + " mse", value, 2.0); // (2^2 + 0) / 2
+    }
+
+    @Test
+    public void rejectsTargetOfAnotherShape() {
+        NDArray prediction = manager.ones(new Shape(2, 3));
+        Expect.illegalArgument(
+                () ->
+                        new MaskedL2Loss()
+                                .evaluate(
+                                        new NDList(manager.ones(new Shape(3, 2))),
+                                        new NDList(prediction)),
+                "target",
+                "(2, 3)",
+                "got (3, 2)");
+    }
+
+    @Test
+    public void rejectsMaskThatDoesNotBroadcast() {
+        NDArray prediction = manager.ones(new Shape(2, 3, 4));
+        Expect.illegalArgument(
+                () ->
+                        new MaskedL2Loss()
+                                .evaluate(
+                                        new NDList(
+                                                manager.ones(new Shape(2, 3, 4)),
+                                                manager.ones(new Shape(2, 2, 4))),
+                                        new NDList(prediction)),
+                "mask",
+                "(2, 3, 4)",
+                "got (2, 2, 4)");
+    }
+
+    @Test
+    public void rejectsNegativeMask() {
+        NDArray prediction = manager.ones(new Shape(3));
+        Expect.illegalArgument(
+                () ->
+                        new MaskedL2Loss()
+                                .evaluate(
+                                        new NDList(
+                                                manager.ones(new Shape(3)),
+                                                manager.create(new float[] {1, -1, 0})),
+                                        new NDList(prediction)),
+                "mask",
+                "got -1",
+                "position 1");
+    }
+
+    @Test
+    public void rejectsThreeLabels() {
+        NDArray prediction = manager.ones(new Shape(3));
+        Expect.illegalArgument(
+                () ->
+                        new MaskedL2Loss()
+                                .evaluate(
+                                        new NDList(prediction, prediction, prediction),
+                                        new NDList(prediction)),
+                "labels",
+                "NDList(target) or NDList(target, mask)",
+                "got 3");
+    }
+}

@@ -1,0 +1,165 @@
+package io.github.segloss.enginetest;
+
+import static org.testng.Assert.assertEquals;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.github.segloss.target.MaskTargets;
+import io.github.segloss.target.RoiAlign;
+import org.testng.annotations.Factory;
+import org.testng.annotations.Test;
+
+/** Shapes, zero RoIs and bad input of {@link RoiAlign} and {@link MaskTargets}. */
+public class TargetsTest extends EngineTest {
+
+    @Factory(dataProvider = "engines", dataProviderClass = Engines.class)
+    public TargetsTest(String engine) {
+        super(engine);
+    }
+
+    private static RoiAlign align() {
+        return RoiAlign.builder().setOutputSize(3, 2).build();
+    }
+
+    private NDArray boxes(float... values) {
+        return manager.create(values, new Shape(values.length / 4, 4));
+    }
+
+    @Test
+    public void zeroRoisGiveAnEmptyResult() {
+        NDArray masks = manager.ones(new Shape(2, 8, 8));
+        NDArray targets =
+                MaskTargets.project(
+                        masks,
+                        manager.zeros(new Shape(0, 4)),
+                        manager.zeros(new Shape(0), DataType.INT64),
+                        5,
+                        false);
+        assertEquals(targets.getShape(), new Shape(0, 5, 5));
+        NDArray crops =
+                align().apply(
+                                manager.ones(new Shape(1, 4, 6, 6)),
+                                manager.zeros(new Shape(0, 4)),
+                                manager.zeros(new Shape(0), DataType.INT64));
+        assertEquals(crops.getShape(), new Shape(0, 4, 3, 2));
+    }
+
+    @Test
+    public void wholeMaskBoxOfAFullMaskIsAllOnes() {
+        NDArray masks = manager.ones(new Shape(1, 10, 10), DataType.INT32);
+        NDArray targets =
+                MaskTargets.project(
+                        masks, boxes(0, 0, 10, 10), manager.create(new long[] {0}), 4, true);
+        assertEquals(targets.getShape(), new Shape(1, 4, 4));
+        assertEquals(targets.getDataType(), DataType.FLOAT32);
+        assertEquals(targets.toFloatArray(), manager.ones(new Shape(16)).toFloatArray());
+    }
+
+    @Test
+    public void rejectsMasksWithoutInstanceAxis() {
+        Expect.illegalArgument(
+                () ->
+                        MaskTargets.project(
+                                manager.ones(new Shape(8, 8)),
+                                boxes(0, 0, 1, 1),
+                                manager.create(new long[] {0}),
+                                4,
+                                false),
+                "gtMasks",
+                "(G, H, W)",
+                "got (8, 8)");
+    }
+
+    @Test
+    public void rejectsMatchedIndexBeyondTheMasks() {
+        Expect.illegalArgument(
+                () ->
+                        MaskTargets.project(
+                                manager.ones(new Shape(2, 8, 8)),
+                                boxes(0, 0, 1, 1, 2, 2, 3, 3),
+                                manager.create(new long[] {0, 2}),
+                                4,
+                                false),
+                "matchedIdxs",
+                "[0, 2)",
+                "got 2");
+    }
+
+    @Test
+    public void rejectsMatchedIndicesOfAnotherRoiCount() {
+        Expect.illegalArgument(
+                () ->
+                        MaskTargets.project(
+                                manager.ones(new Shape(2, 8, 8)),
+                                boxes(0, 0, 1, 1),
+                                manager.create(new long[] {0, 1}),
+                                4,
+                                false),
+                "matchedIdxs",
+                "(1)",
+                "got (2)");
+    }
+
+    @Test
+    public void rejectsBoxesWithoutFourCoordinates() {
+        Expect.illegalArgument(
+                () ->
+                        align().apply(
+                                        manager.ones(new Shape(1, 1, 4, 4)),
+                                        manager.ones(new Shape(2, 3)),
+                                        manager.zeros(new Shape(2), DataType.INT64)),
+                "boxes",
+                "(R, 4)",
+                "got (2, 3)");
+    }
+
+    @Test
+    public void rejectsNonFiniteBox() {
+        Expect.illegalArgument(
+                () ->
+                        align().apply(
+                                        manager.ones(new Shape(1, 1, 4, 4)),
+                                        boxes(0, 0, Float.NaN, 2),
+                                        manager.zeros(new Shape(1), DataType.INT64)),
+                "boxes",
+                "finite",
+                "NaN",
+                "box 0");
+    }
+
+    @Test
+    public void rejectsBatchIndexBeyondTheImages() {
+        Expect.illegalArgument(
+                () ->
+                        align().apply(
+                                        manager.ones(new Shape(2, 1, 4, 4)),
+                                        boxes(0, 0, 1, 1),
+                                        manager.create(new long[] {2})),
+                "batchIndices",
+                "[0, 2)",
+                "2.0",
+                "RoI 0");
+    }
+
+    @Test
+    public void rejectsFeaturesOfRankThree() {
+        Expect.illegalArgument(
+                () ->
+                        align().apply(
+                                        manager.ones(new Shape(1, 4, 4)),
+                                        boxes(0, 0, 1, 1),
+                                        manager.create(new long[] {0})),
+                "features",
+                "(B, C, H, W)",
+                "(1, 4, 4)");
+    }
+
+    @Test
+    public void rejectsBadSettings() {
+        Expect.illegalArgument(() -> RoiAlign.builder().setOutputSize(0, 3), "outputSize", "0 x 3");
+        Expect.illegalArgument(() -> RoiAlign.builder().build(), "setOutputSize");
+        Expect.illegalArgument(
+                () -> RoiAlign.builder().optSpatialScale(-1), "spatialScale", "-1.0");
+    }
+}
