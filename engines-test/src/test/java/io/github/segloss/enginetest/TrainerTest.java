@@ -1,0 +1,115 @@
+package io.github.segloss.enginetest;
+
+import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.metric.Metrics;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.Trainer;
+import ai.djl.training.TrainingResult;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.listener.TrainingListener;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.translate.TranslateException;
+import io.github.segloss.loss.DeepSupervisionLoss;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Random;
+import org.testng.annotations.Factory;
+import org.testng.annotations.Test;
+
+/**
+ * A real DJL {@link Trainer} on this engine: a two-head net trained with {@link
+ * DeepSupervisionLoss#pspnet()} by {@link EasyTrain} on data with ignored pixels.
+ */
+public class TrainerTest extends EngineTest {
+
+    private static final int CLASSES = 3;
+    private static final int SAMPLES = 32;
+    private static final int SIZE = 8;
+    private static final int EPOCHS = 4;
+
+    @Factory(dataProvider = "engines", dataProviderClass = Engines.class)
+    public TrainerTest(String engine) {
+        super(engine);
+    }
+
+    /**
+     * Images of 3 channels whose label is the brightest channel, with a tenth of the pixels ignored
+     * (255): a 1×1 head can learn it.
+     */
+    private static ArrayDataset dataset(NDManager manager, long seed) {
+        Random random = new Random(seed);
+        int pixels = SIZE * SIZE;
+        float[] images = new float[SAMPLES * CLASSES * pixels];
+        long[] labels = new long[SAMPLES * pixels];
+        for (int n = 0; n < SAMPLES; n++) {
+            for (int p = 0; p < pixels; p++) {
+                int best = 0;
+                float bestValue = -Float.MAX_VALUE;
+                for (int c = 0; c < CLASSES; c++) {
+                    float value = (float) random.nextGaussian();
+                    images[(n * CLASSES + c) * pixels + p] = value;
+                    if (value > bestValue) {
+                        bestValue = value;
+                        best = c;
+                    }
+                }
+                labels[n * pixels + p] = random.nextInt(10) == 0 ? 255 : best;
+            }
+        }
+        NDArray x = manager.create(images, new Shape(SAMPLES, CLASSES, SIZE, SIZE));
+        NDArray y = manager.create(labels, new Shape(SAMPLES, SIZE, SIZE));
+        return new ArrayDataset.Builder().setData(x).optLabels(y).setSampling(8, true).build();
+    }
+
+    @Test
+    public void pspnetLossFallsAndReportsMainAndAux() throws IOException, TranslateException {
+        DeepSupervisionLoss loss = DeepSupervisionLoss.pspnet();
+        DefaultTrainingConfig config =
+                new DefaultTrainingConfig(loss)
+                        .optOptimizer(
+                                Optimizer.adam()
+                                        .optLearningRateTracker(Tracker.fixed(0.05f))
+                                        .build())
+                        .optDevices(new Device[] {Device.cpu()})
+                        .addTrainingListeners(TrainingListener.Defaults.logging());
+        loss.getComponents().forEach(config::addEvaluator);
+
+        try (Model model = Model.newInstance("two-heads", Device.cpu(), engine)) {
+            model.setBlock(new TwoHeadNet(CLASSES));
+            try (Trainer trainer = model.newTrainer(config)) {
+                assertEquals(trainer.getManager().getEngine().getEngineName(), engine);
+                trainer.setMetrics(new Metrics());
+                trainer.initialize(new Shape(8, CLASSES, SIZE, SIZE));
+                EasyTrain.fit(trainer, EPOCHS, dataset(manager, 1), dataset(manager, 2));
+
+                Metrics metrics = trainer.getMetrics();
+                double first = metrics.getMetric("train_epoch_PSPNetLoss").get(0).getValue();
+                double last =
+                        metrics.getMetric("train_epoch_PSPNetLoss").get(EPOCHS - 1).getValue();
+                assertTrue(last < 0.7 * first, "loss fell from " + first + " to " + last);
+
+                TrainingResult result = trainer.getTrainingResult();
+                Map<String, Float> evaluations = result.getEvaluations();
+                float main = evaluations.get("train_main");
+                float aux = evaluations.get("train_aux");
+                assertTrue(main > 0 && aux > 0, "main " + main + ", aux " + aux);
+                assertEquals(evaluations.get("train_loss"), main + aux, 1e-3 * (main + aux));
+                // In validation the model returns only its main head: aux is not measured and
+                // the total is the main loss.
+                float validateMain = evaluations.get("validate_main");
+                assertTrue(Float.isNaN(evaluations.get("validate_aux")));
+                assertEquals(evaluations.get("validate_loss"), validateMain, 1e-6f);
+                assertTrue(validateMain < first, "validation " + validateMain + " vs " + first);
+            }
+        }
+    }
+}
