@@ -171,7 +171,7 @@ public class CrossEngineTest {
                 NDManager mx = NDManager.newBaseManager("MXNet")) {
             Gradients.Result a = scenario.run(pt, Engine.getEngine("PyTorch"), new Random(7));
             Gradients.Result b = scenario.run(mx, Engine.getEngine("MXNet"), new Random(7));
-            Tolerance.assertValue("PyTorch-MXNet", name + " value", a.value(), b.value());
+            Tolerance.assertValue("PyTorch-MXNet", name, "value", a.value(), b.value());
             assertEquals(a.grads().keySet(), b.grads().keySet());
             for (String input : a.grads().keySet()) {
                 float[] other = b.grads().get(input);
@@ -180,7 +180,7 @@ public class CrossEngineTest {
                     widened[i] = other[i];
                 }
                 Tolerance.assertArray(
-                        "PyTorch-MXNet", name + " grad " + input, a.grads().get(input), widened);
+                        "PyTorch-MXNet", name, "grad " + input, a.grads().get(input), widened);
             }
         }
     }

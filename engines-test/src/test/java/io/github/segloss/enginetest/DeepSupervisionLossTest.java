@@ -60,7 +60,7 @@ public class DeepSupervisionLossTest extends EngineTest {
         ReferenceCase c = pspnetCase();
         NDArray main = c.input("main").toFloat(manager);
         float value = DeepSupervisionLoss.pspnet().evaluate(labels(c), new NDList(main)).getFloat();
-        Tolerance.assertValue(engine, engine + " main only", value, crossEntropy(c, "main"));
+        Tolerance.assertValue(engine, "pspnet_main_only", "loss", value, crossEntropy(c, "main"));
     }
 
     @Test
@@ -85,10 +85,13 @@ public class DeepSupervisionLossTest extends EngineTest {
         List<Loss> components = loss.getComponents();
         float main = components.get(0).getAccumulator("train");
         float aux = components.get(1).getAccumulator("train");
-        Tolerance.assertValue(engine, engine + " main", main, crossEntropy(c, "main"));
-        Tolerance.assertValue(engine, engine + " aux", aux, 0.4 * crossEntropy(c, "aux"));
-        Tolerance.assertValue(engine, engine + " total", loss.getAccumulator("train"), main + aux);
-        Tolerance.assertValue(engine, engine + " reference", main + aux, c.expectedLoss());
+        Tolerance.assertValue(engine, "pspnet_components", "main", main, crossEntropy(c, "main"));
+        Tolerance.assertValue(
+                engine, "pspnet_components", "aux", aux, 0.4 * crossEntropy(c, "aux"));
+        Tolerance.assertValue(
+                engine, "pspnet_components", "total", loss.getAccumulator("train"), main + aux);
+        Tolerance.assertValue(
+                engine, "pspnet_components", "reference", main + aux, c.expectedLoss());
     }
 
     @Test
@@ -103,7 +106,8 @@ public class DeepSupervisionLossTest extends EngineTest {
         assertTrue(Float.isNaN(aux.getAccumulator("validate")), "aux was never measured");
         Tolerance.assertValue(
                 engine,
-                engine + " validation total",
+                "pspnet_validation",
+                "total",
                 loss.getAccumulator("validate"),
                 crossEntropy(c, "main"));
     }

@@ -83,11 +83,12 @@ public class GoldenConformanceTest extends EngineTest {
         String where = engine + " " + c.name();
         assertEquals(result.result().getShape(), new Shape(), where + ": loss must be a scalar");
         assertEquals(result.result().getDataType(), DataType.FLOAT32, where + ": loss type");
-        Tolerance.assertValue(engine, where + " loss", result.value(), c.expectedLoss());
+        Tolerance.assertValue(engine, c.name(), "loss", result.value(), c.expectedLoss());
         for (String name : c.grads()) {
             Tolerance.assertArray(
                     engine,
-                    where + " grad_" + name,
+                    c.name(),
+                    "grad_" + name,
                     result.grads().get(name),
                     c.expected("grad_" + name).data());
         }
@@ -96,7 +97,8 @@ public class GoldenConformanceTest extends EngineTest {
             assertEquals(output.getValue().getShape(), expected.shape(), where + " shape");
             Tolerance.assertArray(
                     engine,
-                    where + " " + output.getKey(),
+                    c.name(),
+                    output.getKey(),
                     output.getValue().toFloatArray(),
                     expected.data());
         }

@@ -45,10 +45,11 @@ public class MaskRcnnMaskLossTest extends EngineTest {
                             Map.of("logits", logits),
                             () -> loss().evaluate(labels, new NDList(logits)));
             Tolerance.assertValue(
-                    engine, engine + " classIds " + type, result.value(), c.expectedLoss());
+                    engine, c.name(), "loss, classIds " + type, result.value(), c.expectedLoss());
             Tolerance.assertArray(
                     engine,
-                    engine + " classIds " + type + " grad",
+                    c.name(),
+                    "grad_logits, classIds " + type,
                     result.grads().get("logits"),
                     c.expected("grad_logits").data());
         }

@@ -21,7 +21,7 @@ public class MaskedL2LossTest extends EngineTest {
         NDArray target = manager.create(new float[] {1, 0});
         float value =
                 new MaskedL2Loss().evaluate(new NDList(target), new NDList(prediction)).getFloat();
-        Tolerance.assertValue(engine, engine + " mse", value, 2.0); // (2^2 + 0) / 2
+        Tolerance.assertValue(engine, "l2_no_half", "loss", value, 2.0); // (2^2 + 0) / 2
     }
 
     @Test

@@ -26,7 +26,8 @@ public final class Tolerance {
     /** Relative tolerance of gradients and output arrays. */
     public static final double ARRAY_REL = 1e-3;
 
-    private static final Map<String, double[]> WORST = new TreeMap<>();
+    /** Largest absolute error and share of the tolerance by case, then by "engine kind". */
+    private static final Map<String, Map<String, double[]>> WORST = new TreeMap<>();
 
     private Tolerance() {}
 
@@ -34,37 +35,50 @@ public final class Tolerance {
      * Asserts a scalar within the value tolerance.
      *
      * @param engine the engine, for the record
-     * @param what what is compared, for the message
+     * @param caseName the case, for the record and the message
+     * @param quantity what is compared, for the message
      * @param actual the computed value
      * @param expected the reference value
      */
-    public static void assertValue(String engine, String what, double actual, double expected) {
-        check(engine, "value", what, new double[] {actual}, new double[] {expected}, true);
+    public static void assertValue(
+            String engine, String caseName, String quantity, double actual, double expected) {
+        check(
+                engine,
+                caseName,
+                quantity,
+                "value",
+                new double[] {actual},
+                new double[] {expected},
+                true);
     }
 
     /**
      * Asserts an array within the gradient/array tolerance.
      *
      * @param engine the engine, for the record
-     * @param what what is compared, for the message
+     * @param caseName the case, for the record and the message
+     * @param quantity what is compared, for the message
      * @param actual the computed values
      * @param expected the reference values
      */
-    public static void assertArray(String engine, String what, float[] actual, double[] expected) {
+    public static void assertArray(
+            String engine, String caseName, String quantity, float[] actual, double[] expected) {
         double[] widened = new double[actual.length];
         for (int i = 0; i < actual.length; i++) {
             widened[i] = actual[i];
         }
-        check(engine, "array", what, widened, expected, false);
+        check(engine, caseName, quantity, "array", widened, expected, false);
     }
 
     private static void check(
             String engine,
+            String caseName,
+            String quantity,
             String kind,
-            String what,
             double[] actual,
             double[] expected,
             boolean value) {
+        String what = caseName + " " + quantity + " on " + engine;
         if (actual.length != expected.length) {
             fail(what + ": " + actual.length + " values, expected " + expected.length);
         }
@@ -85,7 +99,7 @@ public final class Tolerance {
                 worstAt = i;
             }
         }
-        record(engine + " " + kind, worstError, worstRatio);
+        record(caseName, engine + " " + kind, worstError, worstRatio);
         if (worstRatio > 1) {
             fail(
                     what
@@ -105,27 +119,36 @@ public final class Tolerance {
         }
     }
 
-    private static synchronized void record(String key, double error, double ratio) {
-        double[] worst = WORST.computeIfAbsent(key, k -> new double[2]);
+    private static synchronized void record(String group, String key, double error, double ratio) {
+        double[] worst =
+                WORST.computeIfAbsent(group, g -> new TreeMap<>())
+                        .computeIfAbsent(key, k -> new double[2]);
         worst[0] = Math.max(worst[0], error);
         worst[1] = Math.max(worst[1], ratio);
     }
 
     /**
-     * Returns the largest absolute error and the largest share of the tolerance used, per engine
-     * and kind.
+     * Returns the largest absolute error and the largest share of the tolerance used, per case,
+     * engine and kind (value or array), as a Markdown table.
      *
-     * @return a summary, one line per engine and kind
+     * @return the table, empty if nothing was compared
      */
     public static synchronized String summary() {
-        StringBuilder out = new StringBuilder();
+        if (WORST.isEmpty()) {
+            return "";
+        }
+        StringBuilder out =
+                new StringBuilder(
+                        "| case | engine, kind | largest abs. error | share of tolerance |\n");
+        out.append("| --- | --- | --- | --- |\n");
         WORST.forEach(
-                (key, worst) ->
-                        out.append(
-                                String.format(
-                                        "%-14s largest |error| %.3e, largest share of tolerance"
-                                                + " %.3f%n",
-                                        key, worst[0], worst[1])));
+                (group, byKey) ->
+                        byKey.forEach(
+                                (key, worst) ->
+                                        out.append(
+                                                String.format(
+                                                        "| %s | %s | %.2e | %.3f |%n",
+                                                        group, key, worst[0], worst[1]))));
         return out.toString();
     }
 }
