@@ -23,13 +23,6 @@ public class DeepSupervisionLossTest extends EngineTest {
         super(engine);
     }
 
-    private ReferenceCase pspnetCase() {
-        return ReferenceCase.loadAll().stream()
-                .filter(c -> c.name().equals("pspnet_aux"))
-                .findFirst()
-                .orElseThrow();
-    }
-
     private NDList labels(ReferenceCase c) {
         return new NDList(c.input("labels").toType(manager, DataType.INT64));
     }
@@ -57,7 +50,7 @@ public class DeepSupervisionLossTest extends EngineTest {
 
     @Test
     public void missingAuxHeadIsSkipped() {
-        ReferenceCase c = pspnetCase();
+        ReferenceCase c = ReferenceCase.named("pspnet_aux");
         NDArray main = c.input("main").toFloat(manager);
         float value = DeepSupervisionLoss.pspnet().evaluate(labels(c), new NDList(main)).getFloat();
         Tolerance.assertValue(engine, "pspnet_main_only", "loss", value, crossEntropy(c, "main"));
@@ -65,7 +58,7 @@ public class DeepSupervisionLossTest extends EngineTest {
 
     @Test
     public void missingMainHeadIsAnError() {
-        ReferenceCase c = pspnetCase();
+        ReferenceCase c = ReferenceCase.named("pspnet_aux");
         Expect.illegalArgument(
                 () -> DeepSupervisionLoss.pspnet().evaluate(labels(c), new NDList()),
                 "predictions",
@@ -76,7 +69,7 @@ public class DeepSupervisionLossTest extends EngineTest {
 
     @Test
     public void eachHeadReportsItsOwnWeightedLoss() {
-        ReferenceCase c = pspnetCase();
+        ReferenceCase c = ReferenceCase.named("pspnet_aux");
         DeepSupervisionLoss loss = DeepSupervisionLoss.pspnet();
         NDList predictions =
                 new NDList(c.input("main").toFloat(manager), c.input("aux").toFloat(manager));
@@ -96,7 +89,7 @@ public class DeepSupervisionLossTest extends EngineTest {
 
     @Test
     public void absentAuxHeadLeavesTheTotalFinite() {
-        ReferenceCase c = pspnetCase();
+        ReferenceCase c = ReferenceCase.named("pspnet_aux");
         DeepSupervisionLoss loss = DeepSupervisionLoss.pspnet();
         loss.addAccumulator("validate");
         loss.updateAccumulators(

@@ -23,16 +23,9 @@ public class MaskRcnnMaskLossTest extends EngineTest {
         return MaskRcnnMaskLoss.builder().build();
     }
 
-    private ReferenceCase reference() {
-        return ReferenceCase.loadAll().stream()
-                .filter(c -> c.name().equals("mask_class_specific"))
-                .findFirst()
-                .orElseThrow();
-    }
-
     @Test
     public void classIdTypesGiveTheTorchvisionResult() {
-        ReferenceCase c = reference();
+        ReferenceCase c = ReferenceCase.named("mask_class_specific");
         for (DataType type : new DataType[] {DataType.INT32, DataType.INT64, DataType.FLOAT32}) {
             NDArray logits = c.input("logits").toFloat(manager);
             NDList labels =

@@ -66,7 +66,26 @@ public class MaskedL2LossTest extends EngineTest {
                                                 manager.create(new float[] {1, -1, 0})),
                                         new NDList(prediction)),
                 "mask",
+                "finite and >= 0",
                 "got -1",
+                "position 1");
+    }
+
+    @Test
+    public void rejectsInfiniteMask() {
+        NDArray prediction = manager.ones(new Shape(2));
+        Expect.illegalArgument(
+                () ->
+                        new MaskedL2Loss()
+                                .evaluate(
+                                        new NDList(
+                                                manager.ones(new Shape(2)),
+                                                manager.create(
+                                                        new float[] {1, Float.POSITIVE_INFINITY})),
+                                        new NDList(prediction)),
+                "mask",
+                "finite and >= 0",
+                "got Infinity",
                 "position 1");
     }
 

@@ -19,13 +19,6 @@ public class PixelCrossEntropyLossTest extends EngineTest {
         super(engine);
     }
 
-    private static ReferenceCase reference(String name) {
-        return ReferenceCase.loadAll().stream()
-                .filter(c -> c.name().equals(name))
-                .findFirst()
-                .orElseThrow();
-    }
-
     private static PixelCrossEntropyLoss weighted() {
         return PixelCrossEntropyLoss.builder()
                 .optClassWeights(0.5f, 1.0f, 1.5f, 2.0f)
@@ -35,7 +28,7 @@ public class PixelCrossEntropyLossTest extends EngineTest {
 
     @Test
     public void labelTypesAndLayoutsGiveTheTorchResult() {
-        ReferenceCase c = reference("ce_weights_ignore");
+        ReferenceCase c = ReferenceCase.named("ce_weights_ignore");
         Shape logitShape = c.input("logits").shape();
         Shape withClassAxis = new Shape(logitShape.get(0), 1, logitShape.get(2), logitShape.get(3));
         for (DataType type : new DataType[] {DataType.INT32, DataType.INT64, DataType.FLOAT32}) {

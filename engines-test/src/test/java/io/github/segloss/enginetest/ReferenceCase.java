@@ -127,12 +127,35 @@ public record ReferenceCase(
         return values;
     }
 
+    private static List<ReferenceCase> all;
+
     /**
-     * Loads every case of every reference file.
+     * Returns every case of every reference file, read once.
      *
      * @return the cases in file order
      */
-    public static List<ReferenceCase> loadAll() {
+    public static synchronized List<ReferenceCase> loadAll() {
+        if (all == null) {
+            all = List.copyOf(read());
+        }
+        return all;
+    }
+
+    /**
+     * Returns the case of the given name.
+     *
+     * @param name the case name
+     * @return the case
+     * @throws IllegalStateException if no reference file holds it
+     */
+    public static ReferenceCase named(String name) {
+        return loadAll().stream()
+                .filter(c -> c.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no reference case " + name));
+    }
+
+    private static List<ReferenceCase> read() {
         List<ReferenceCase> cases = new ArrayList<>();
         for (String file : FILES) {
             try (InputStream in = ReferenceCase.class.getResourceAsStream(file)) {

@@ -54,9 +54,9 @@ public record ClassIndexLabels(NDArray index, NDArray valid) {
         ValueChecks.requireClassOrIgnore(labels, "labels", numClasses, ignoreIndex);
 
         NDArray asLong = labels.toType(DataType.INT64, false).reshape(keptShape);
-        NDArray ignored = asLong.eq(ignoreIndex);
-        NDArray valid = ignored.logicalNot().toType(logits.getDataType(), false);
-        NDArray index = asLong.mul(ignored.logicalNot().toType(DataType.INT64, false));
+        NDArray labelled = asLong.neq(ignoreIndex);
+        NDArray valid = labelled.toType(logits.getDataType(), false);
+        NDArray index = asLong.mul(labelled.toType(DataType.INT64, false));
         return new ClassIndexLabels(index, valid);
     }
 

@@ -73,6 +73,25 @@ public final class ValueChecks {
         }
     }
 
+    /**
+     * Requires every value to be finite and non-negative (NaN and infinity fail).
+     *
+     * @param array the values to check
+     * @param name the argument's name for the message
+     * @throws IllegalArgumentException naming the first bad value, its position and the count
+     */
+    public static void requireFiniteNonNegative(NDArray array, String name) {
+        if (array.size() == 0) {
+            return;
+        }
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray values = array.flatten();
+            NDArray ok = values.gte(0).logicalAnd(values.lt(Double.POSITIVE_INFINITY));
+            failOnBad(values, ok, name, "finite and >= 0", array);
+        }
+    }
+
     private static void failOnBad(
             NDArray values, NDArray ok, String name, String rule, NDArray original) {
         NDArray bad = ok.logicalNot();

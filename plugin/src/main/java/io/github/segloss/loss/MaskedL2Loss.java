@@ -56,7 +56,7 @@ public class MaskedL2Loss extends Loss {
         }
         NDArray mask = labels.get(1);
         requireBroadcastable(mask.getShape(), prediction.getShape());
-        ValueChecks.requireRange(mask, "mask", 0, Double.MAX_VALUE);
+        ValueChecks.requireFiniteNonNegative(mask, "mask");
         NDArray weights =
                 mask.toType(prediction.getDataType(), false).broadcast(prediction.getShape());
         return SafeMath.safeDivide(squared.mul(weights).sum(), weights.sum());
