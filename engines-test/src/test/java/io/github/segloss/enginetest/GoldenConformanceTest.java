@@ -10,10 +10,17 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.github.segloss.loss.BinaryCrossEntropyLoss;
 import io.github.segloss.loss.DeepSupervisionLoss;
+import io.github.segloss.loss.DiceLoss;
+import io.github.segloss.loss.FocalLoss;
+import io.github.segloss.loss.JaccardLoss;
 import io.github.segloss.loss.MaskRcnnMaskLoss;
 import io.github.segloss.loss.MaskedL2Loss;
+import io.github.segloss.loss.OverlapLoss;
 import io.github.segloss.loss.PixelCrossEntropyLoss;
+import io.github.segloss.loss.SegmentationMode;
+import io.github.segloss.loss.TverskyLoss;
 import io.github.segloss.target.MaskTargets;
 import io.github.segloss.target.RoiAlign;
 import java.util.ArrayList;
@@ -41,7 +48,12 @@ public class GoldenConformanceTest extends EngineTest {
                     "MaskTargets.project",
                     "MaskRcnnMaskLoss+MaskTargets.project",
                     "RoiAlign",
-                    "MaskedL2Loss");
+                    "MaskedL2Loss",
+                    "DiceLoss",
+                    "JaccardLoss",
+                    "TverskyLoss",
+                    "FocalLoss",
+                    "BinaryCrossEntropyLoss");
 
     @Factory(dataProvider = "engines", dataProviderClass = Engines.class)
     public GoldenConformanceTest(String engine) {
@@ -189,9 +201,136 @@ public class GoldenConformanceTest extends EngineTest {
                     }
                     return new MaskedL2Loss().evaluate(labels, new NDList(grads.get("logits")));
                 };
+            case "DiceLoss":
+                return singleLogits(c, grads, overlap(DiceLoss.builder(), p).build());
+            case "JaccardLoss":
+                return singleLogits(c, grads, overlap(JaccardLoss.builder(), p).build());
+            case "TverskyLoss":
+                {
+                    TverskyLoss.Builder builder = overlap(TverskyLoss.builder(), p);
+                    if (p.has("alpha")) {
+                        builder.optAlpha(p.get("alpha").getAsFloat());
+                    }
+                    if (p.has("beta")) {
+                        builder.optBeta(p.get("beta").getAsFloat());
+                    }
+                    if (p.has("gamma")) {
+                        builder.optGamma(p.get("gamma").getAsFloat());
+                    }
+                    return singleLogits(c, grads, builder.build());
+                }
+            case "FocalLoss":
+                return singleLogits(c, grads, focal(p));
+            case "BinaryCrossEntropyLoss":
+                return () -> {
+                    NDList labels = new NDList(c.input("labels").toFloat(manager));
+                    if (c.inputs().containsKey("weights")) {
+                        labels.add(c.input("weights").toFloat(manager));
+                    }
+                    return binaryCrossEntropy(p).evaluate(labels, new NDList(grads.get("logits")));
+                };
             default:
                 throw new IllegalStateException("no runner for " + c.loss());
         }
+    }
+
+    /** A loss of {@code logits} against {@code labels}. */
+    private Supplier<NDArray> singleLogits(ReferenceCase c, Map<String, NDArray> grads, Loss loss) {
+        return () ->
+                loss.evaluate(new NDList(labels(c, "labels")), new NDList(grads.get("logits")));
+    }
+
+    /** Applies the settings shared by the overlap losses. */
+    private static <T extends OverlapLoss.BaseBuilder<T>> T overlap(T builder, JsonObject p) {
+        builder.setMode(SegmentationMode.valueOf(p.get("mode").getAsString()));
+        if (p.has("ignoreIndex")) {
+            builder.optIgnoreIndex(p.get("ignoreIndex").getAsInt());
+        }
+        if (p.has("smooth")) {
+            builder.optSmooth(p.get("smooth").getAsFloat());
+        }
+        if (p.has("eps")) {
+            builder.optEps(p.get("eps").getAsFloat());
+        }
+        if (p.has("logLoss")) {
+            builder.optLogLoss(p.get("logLoss").getAsBoolean());
+        }
+        if (p.has("classes")) {
+            builder.optClasses(ints(p, "classes"));
+        }
+        if (p.has("classWeights")) {
+            builder.optClassWeights(floats(p, "classWeights"));
+        }
+        if (p.has("perImage")) {
+            builder.optPerImage(p.get("perImage").getAsBoolean());
+        }
+        if (p.has("squaredDenominator")) {
+            builder.optSquaredDenominator(p.get("squaredDenominator").getAsBoolean());
+        }
+        if (p.has("fromLogits")) {
+            builder.optFromLogits(p.get("fromLogits").getAsBoolean());
+        }
+        return builder;
+    }
+
+    private static Loss focal(JsonObject p) {
+        FocalLoss.Builder builder =
+                FocalLoss.builder().setMode(SegmentationMode.valueOf(p.get("mode").getAsString()));
+        if (p.has("ignoreIndex")) {
+            builder.optIgnoreIndex(p.get("ignoreIndex").getAsInt());
+        }
+        if (p.has("alpha")) {
+            builder.optAlpha(p.get("alpha").getAsFloat());
+        }
+        if (p.has("gamma")) {
+            builder.optGamma(p.get("gamma").getAsFloat());
+        }
+        if (p.has("normalized")) {
+            builder.optNormalized(p.get("normalized").getAsBoolean());
+        }
+        if (p.has("reducedThreshold")) {
+            builder.optReducedThreshold(p.get("reducedThreshold").getAsFloat());
+        }
+        if (p.has("classWeights")) {
+            builder.optClassWeights(floats(p, "classWeights"));
+        }
+        if (p.has("softmax")) {
+            builder.optSoftmax(p.get("softmax").getAsBoolean());
+        }
+        if (p.has("fromLogits")) {
+            builder.optFromLogits(p.get("fromLogits").getAsBoolean());
+        }
+        return builder.build();
+    }
+
+    private static Loss binaryCrossEntropy(JsonObject p) {
+        BinaryCrossEntropyLoss.Builder builder = BinaryCrossEntropyLoss.builder();
+        if (p.has("ignoreIndex")) {
+            builder.optIgnoreIndex(p.get("ignoreIndex").getAsInt());
+        }
+        if (p.has("posWeight")) {
+            builder.optPosWeight(floats(p, "posWeight"));
+        }
+        if (p.has("smoothFactor")) {
+            builder.optSmoothFactor(p.get("smoothFactor").getAsFloat());
+        }
+        return builder.build();
+    }
+
+    private static int[] ints(JsonObject p, String key) {
+        int[] values = new int[p.getAsJsonArray(key).size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = p.getAsJsonArray(key).get(i).getAsInt();
+        }
+        return values;
+    }
+
+    private static float[] floats(JsonObject p, String key) {
+        float[] values = new float[p.getAsJsonArray(key).size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = p.getAsJsonArray(key).get(i).getAsFloat();
+        }
+        return values;
     }
 
     private NDArray labels(ReferenceCase c, String name) {
@@ -213,11 +352,7 @@ public class GoldenConformanceTest extends EngineTest {
             builder.optIgnoreIndex(p.get("ignoreIndex").getAsInt());
         }
         if (p.has("classWeights")) {
-            float[] weights = new float[p.getAsJsonArray("classWeights").size()];
-            for (int i = 0; i < weights.length; i++) {
-                weights[i] = p.getAsJsonArray("classWeights").get(i).getAsFloat();
-            }
-            builder.optClassWeights(weights);
+            builder.optClassWeights(floats(p, "classWeights"));
         }
         if (p.has("labelSmoothing")) {
             builder.optLabelSmoothing(p.get("labelSmoothing").getAsFloat());

@@ -45,7 +45,9 @@ public record ReferenceCase(
 
     /** The reference files, copied or generated into the test resources. */
     public static final String[] FILES = {
-        "/reference/golden-public-core.json", "/reference/generated.json"
+        "/reference/golden-public-core.json",
+        "/reference/golden-public-family.json",
+        "/reference/generated.json"
     };
 
     /**

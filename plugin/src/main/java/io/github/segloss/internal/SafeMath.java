@@ -1,6 +1,7 @@
 package io.github.segloss.internal;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.nn.Activation;
 
 /** Numerically safe building blocks shared by the losses. */
@@ -22,6 +23,23 @@ public final class SafeMath {
         NDArray nonZero = denominator.neq(0).toType(numerator.getDataType(), false);
         NDArray zero = nonZero.neg().add(1);
         return numerator.mul(nonZero).div(denominator.add(zero));
+    }
+
+    /**
+     * Raises a non-negative array to a power with a finite gradient at 0: \( x^\gamma \) where \(x
+     * > 0\), exactly 0 (with a zero gradient) where \(x = 0\), even for \( \gamma < 1 \).
+     *
+     * @param base the non-negative base
+     * @param exponent the exponent \(\gamma > 0\)
+     * @return the power
+     */
+    public static NDArray safePow(NDArray base, float exponent) {
+        if (exponent == 1f) {
+            return base;
+        }
+        NDArray positive = base.gt(0);
+        NDArray safeBase = NDArrays.where(positive, base, base.onesLike());
+        return safeBase.pow(exponent).mul(positive.toType(base.getDataType(), false));
     }
 
     /**

@@ -62,6 +62,22 @@ public final class ValueChecks {
      * @throws IllegalArgumentException naming the first bad value, its position and the count
      */
     public static void requireRange(NDArray array, String name, double low, double high) {
+        requireRangeOrIgnore(array, name, low, high, NO_IGNORE);
+    }
+
+    /**
+     * Requires every value to lie in {@code [low, high]} or to equal {@code ignoreIndex} (NaN
+     * fails).
+     *
+     * @param array the values to check
+     * @param name the argument's name for the message
+     * @param low the smallest value accepted
+     * @param high the largest value accepted
+     * @param ignoreIndex a further accepted value, or {@link #NO_IGNORE}
+     * @throws IllegalArgumentException naming the first bad value, its position and the count
+     */
+    public static void requireRangeOrIgnore(
+            NDArray array, String name, double low, double high, int ignoreIndex) {
         if (array.size() == 0) {
             return;
         }
@@ -69,7 +85,12 @@ public final class ValueChecks {
             scope.suppressNotUsedWarning();
             NDArray values = array.flatten();
             NDArray ok = values.gte(low).logicalAnd(values.lte(high));
-            failOnBad(values, ok, name, "in [" + format(low) + ", " + format(high) + "]", array);
+            String rule = "in [" + format(low) + ", " + format(high) + "]";
+            if (ignoreIndex != NO_IGNORE) {
+                ok = ok.logicalOr(values.eq(ignoreIndex));
+                rule += " or the ignore index " + ignoreIndex;
+            }
+            failOnBad(values, ok, name, rule, array);
         }
     }
 

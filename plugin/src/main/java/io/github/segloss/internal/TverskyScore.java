@@ -1,0 +1,70 @@
+package io.github.segloss.internal;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * The soft Tversky score shared by the Dice, Jaccard and Tversky losses, as
+ * segmentation_models.pytorch's {@code soft_tversky_score}: Dice is \( \alpha = \beta = 0.5 \),
+ * Jaccard \( \alpha = \beta = 1 \).
+ *
+ * <p>With predictions \(p\) and targets \(t\) summed over the pooled axes, \( S_p = \sum p \), \(
+ * S_t = \sum t \) and the intersection \( I = (S_p + S_t - \sum |p - t|) / 2 \) (which is \( \sum p
+ * t \) for 0/1 targets):
+ *
+ * <p>\( \mathrm{score} = \dfrac{I + s}{\max(I + \alpha (S_p - I) + \beta (S_t - I) + s,
+ * \varepsilon)} \)
+ *
+ * <p>With a squared denominator (MONAI's {@code squared_pred}), \( S_p = \sum p^2 \), \( S_t = \sum
+ * t^2 \) and \( I = \sum p t \); the Dice score is then \( (2I + 2s) / (S_p + S_t + 2s) \).
+ */
+public final class TverskyScore {
+
+    private TverskyScore() {}
+
+    /**
+     * Computes the score.
+     *
+     * @param prediction the probabilities {@code (N, C, P)}, already zero on ignored pixels
+     * @param target the 0/1 targets {@code (N, C, P)}, zero on ignored pixels
+     * @param axes the axes pooled: {@code {0, 2}} for one score per class, {@code {2}} per image
+     *     and class
+     * @param alpha the weight of false positives
+     * @param beta the weight of false negatives
+     * @param smooth the smoothing \(s\) added to numerator and denominator
+     * @param eps the lower bound \(\varepsilon\) of the denominator
+     * @param squared whether to sum squares in the denominator
+     * @return the scores, {@code (C)} or {@code (N, C)}
+     */
+    public static NDArray score(
+            NDArray prediction,
+            NDArray target,
+            int[] axes,
+            float alpha,
+            float beta,
+            float smooth,
+            float eps,
+            boolean squared) {
+        NDArray predictionSum;
+        NDArray targetSum;
+        NDArray intersection;
+        if (squared) {
+            predictionSum = prediction.square().sum(axes);
+            targetSum = target.square().sum(axes);
+            intersection = prediction.mul(target).sum(axes);
+        } else {
+            predictionSum = prediction.sum(axes);
+            targetSum = target.sum(axes);
+            NDArray difference = prediction.sub(target).abs().sum(axes);
+            intersection = predictionSum.add(targetSum).sub(difference).div(2);
+        }
+        NDArray falsePositive = predictionSum.sub(intersection);
+        NDArray falseNegative = targetSum.sub(intersection);
+        NDArray denominator =
+                intersection
+                        .add(falsePositive.mul(alpha))
+                        .add(falseNegative.mul(beta))
+                        .add(smooth)
+                        .maximum(eps);
+        return intersection.add(smooth).div(denominator);
+    }
+}

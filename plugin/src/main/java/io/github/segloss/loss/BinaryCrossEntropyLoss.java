@@ -1,0 +1,216 @@
+package io.github.segloss.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.training.loss.Loss;
+import io.github.segloss.internal.SafeMath;
+import io.github.segloss.internal.Shapes;
+import io.github.segloss.internal.ValueChecks;
+import java.util.Arrays;
+
+/**
+ * Binary cross-entropy with logits for segmentation: PyTorch's {@code BCEWithLogitsLoss} (with
+ * {@code pos_weight} and a per-element {@code weight}) plus segmentation_models.pytorch's {@code
+ * SoftBCEWithLogitsLoss} options (ignore index, target smoothing).
+ *
+ * <p>Per element with logit \(x\), target \(t \in [0, 1]\) (smoothed to \( t' = (1 - t)s + t(1 - s)
+ * \) with smooth factor \(s\)), positive weight \( q_c \) of its class (axis 1) and weight \(w\):
+ *
+ * <p>\( \ell = w \left[ q_c\, t' \,\mathrm{softplus}(-x) + (1 - t')\,\mathrm{softplus}(x) \right]
+ * \), which is \( -w[q_c t' \log\sigma(x) + (1 - t')\log(1 - \sigma(x))] \), stable for any finite
+ * \(x\).
+ *
+ * <p>\( L = \frac{1}{|V|} \sum_{i \in V} \ell_i \) over the elements \(V\) whose target is not the
+ * ignore index; 0 when every element is ignored. (smp divides by all elements, ignored ones
+ * included; torch has no ignore index.)
+ *
+ * <p>Labels are {@code NDList(targets)} or {@code NDList(targets, weights)}: targets have the
+ * logits' shape and hold values in [0, 1] or the ignore index; weights are finite, non-negative and
+ * have the logits' shape or one that broadcasts to it.
+ */
+public class BinaryCrossEntropyLoss extends Loss {
+
+    private final int ignoreIndex;
+    private final float[] posWeight;
+    private final float smoothFactor;
+
+    BinaryCrossEntropyLoss(Builder builder) {
+        super(builder.name);
+        this.ignoreIndex = builder.ignoreIndex;
+        this.posWeight = builder.posWeight;
+        this.smoothFactor = builder.smoothFactor;
+    }
+
+    /**
+     * Returns a builder for a binary cross-entropy loss.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public NDArray evaluate(NDList labels, NDList predictions) {
+        NDArray logits = predictions.head();
+        Shapes.requireFloat(logits, "logits", 1, "(N, d1..dk)");
+        if (labels.isEmpty() || labels.size() > 2) {
+            throw new IllegalArgumentException(
+                    "labels must be NDList(targets) or NDList(targets, weights), got "
+                            + labels.size()
+                            + " array(s)");
+        }
+        NDArray targets = labels.get(0);
+        Shapes.requireShape(targets, "targets", logits.getShape(), "like the logits");
+        Shapes.requireNumeric(targets, "targets");
+        ValueChecks.requireRangeOrIgnore(targets, "targets", 0, 1, ignoreIndex);
+
+        NDArray t = targets.toType(logits.getDataType(), false);
+        NDArray valid = null;
+        if (ignoreIndex != ValueChecks.NO_IGNORE) {
+            valid = t.neq(ignoreIndex).toType(logits.getDataType(), false);
+            t = t.mul(valid);
+        }
+        if (smoothFactor > 0) {
+            t = t.mul(1 - 2 * smoothFactor).add(smoothFactor);
+        }
+        NDArray positive = Activation.softPlus(logits.neg()).mul(t);
+        if (posWeight != null) {
+            positive = positive.mul(classAxisWeights(logits));
+        }
+        NDArray loss = positive.add(Activation.softPlus(logits).mul(t.neg().add(1)));
+        if (labels.size() == 2) {
+            loss = loss.mul(elementWeights(labels.get(1), logits));
+        }
+        if (valid == null) {
+            return loss.mean();
+        }
+        return SafeMath.safeDivide(loss.mul(valid).sum(), valid.sum());
+    }
+
+    private NDArray classAxisWeights(NDArray logits) {
+        Shape shape = logits.getShape();
+        long classes = shape.dimension() > 1 ? shape.get(1) : 1;
+        if (posWeight.length != classes) {
+            throw new IllegalArgumentException(
+                    "posWeight must have one weight per class (axis 1): "
+                            + classes
+                            + " for logits "
+                            + shape
+                            + ", got "
+                            + posWeight.length);
+        }
+        long[] dims = new long[shape.dimension()];
+        Arrays.fill(dims, 1);
+        if (dims.length > 1) {
+            dims[1] = classes;
+        }
+        return logits.getManager()
+                .create(posWeight, new Shape(dims))
+                .toDevice(logits.getDevice(), false)
+                .toType(logits.getDataType(), false);
+    }
+
+    private static NDArray elementWeights(NDArray weights, NDArray logits) {
+        Shape shape = logits.getShape();
+        Shape given = weights.getShape();
+        boolean ok = given.dimension() == shape.dimension();
+        for (int i = 0; ok && i < given.dimension(); i++) {
+            ok = given.get(i) == shape.get(i) || given.get(i) == 1;
+        }
+        if (!ok) {
+            throw new IllegalArgumentException(
+                    "weights must have the logits' shape "
+                            + shape
+                            + " or one with 1 in some axes of the same rank, got "
+                            + given);
+        }
+        ValueChecks.requireFiniteNonNegative(weights, "weights");
+        return weights.toType(logits.getDataType(), false);
+    }
+
+    /** Collects the settings of a {@link BinaryCrossEntropyLoss}. */
+    public static final class Builder {
+
+        private String name = "BinaryCrossEntropyLoss";
+        private int ignoreIndex = ValueChecks.NO_IGNORE;
+        private float[] posWeight;
+        private float smoothFactor;
+
+        Builder() {}
+
+        /**
+         * Sets the name that training logs show for this loss.
+         *
+         * @param name the display name
+         * @return this builder
+         */
+        public Builder optName(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Sets the target value that marks elements without a label (default: none).
+         *
+         * @param ignoreIndex the ignore value, outside [0, 1]
+         * @return this builder
+         */
+        public Builder optIgnoreIndex(int ignoreIndex) {
+            if (ignoreIndex == 0 || ignoreIndex == 1) {
+                throw new IllegalArgumentException(
+                        "ignoreIndex must not be a target value (0 or 1), got " + ignoreIndex);
+            }
+            this.ignoreIndex = ignoreIndex;
+            return this;
+        }
+
+        /**
+         * Sets the weight of positive targets per class, broadcast over the class axis 1 (torch's
+         * {@code pos_weight}, which torch broadcasts over the last axis: the same for (N, C)
+         * input).
+         *
+         * @param posWeight one weight per class, finite and >= 0
+         * @return this builder
+         */
+        public Builder optPosWeight(float... posWeight) {
+            if (posWeight == null || posWeight.length == 0) {
+                throw new IllegalArgumentException(
+                        "posWeight must hold one weight per class, got none");
+            }
+            for (float w : posWeight) {
+                OverlapLoss.BaseBuilder.requireNonNegative("posWeight", w);
+            }
+            this.posWeight = posWeight.clone();
+            return this;
+        }
+
+        /**
+         * Sets the target smoothing \(s\): targets become \( (1 - t)s + t(1 - s) \) (smp's {@code
+         * smooth_factor}, default 0).
+         *
+         * @param smoothFactor the smoothing in [0, 1)
+         * @return this builder
+         */
+        public Builder optSmoothFactor(float smoothFactor) {
+            if (!(smoothFactor >= 0 && smoothFactor < 1)) {
+                throw new IllegalArgumentException(
+                        "smoothFactor must lie in [0, 1), got " + smoothFactor);
+            }
+            this.smoothFactor = smoothFactor;
+            return this;
+        }
+
+        /**
+         * Builds the loss.
+         *
+         * @return the loss
+         */
+        public BinaryCrossEntropyLoss build() {
+            return new BinaryCrossEntropyLoss(this);
+        }
+    }
+}

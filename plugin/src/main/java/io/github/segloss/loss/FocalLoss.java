@@ -1,0 +1,342 @@
+package io.github.segloss.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.training.loss.Loss;
+import io.github.segloss.internal.ClassIndexLabels;
+import io.github.segloss.internal.SafeMath;
+import io.github.segloss.internal.SegmentationTargets;
+import io.github.segloss.internal.Shapes;
+import io.github.segloss.internal.ValueChecks;
+
+/**
+ * Focal loss with segmentation_models.pytorch's semantics (sigmoid focal loss, one-vs-rest per
+ * class in MULTICLASS mode), or MONAI's softmax focal loss with {@code optSoftmax(true)}.
+ *
+ * <p>Sigmoid focal loss, per element with logit \(x\) and 0/1 target \(t\): \( \ell = -\log p_t =
+ * \mathrm{BCE}(x, t) \), \( p_t = e^{-\ell} \), focal term \( f = (1 - p_t)^\gamma \) (reduced
+ * focal: \( f = ((1 - p_t)/\tau)^\gamma \) where \( p_t \ge \tau \), else 1), and
+ *
+ * <p>\( L_c = \frac{1}{|V_c|} \sum_{i \in V_c} a_i\, f_i\, \ell_i \big/ Z_c \) per class \(c\) over
+ * its labelled pixels \(V_c\), with \( a_i = \alpha t_i + (1 - \alpha)(1 - t_i) \) when alpha is
+ * set (else 1) and \( Z_c = \max(\sum_{V_c} f_i, 10^{-6}) \) when normalized (else 1). BINARY mode
+ * has one class; MULTICLASS and MULTILABEL average \( L_c \) over the classes (weighted by class
+ * weights if set).
+ *
+ * <p>Softmax focal loss (MULTICLASS only): \( \ell_i = -\log p_{i y_i} \) from the softmax, the
+ * same focal term and normalisation, averaged over the labelled pixels.
+ *
+ * <p>Classes or images without a labelled pixel contribute 0 (smp gives NaN).
+ */
+public class FocalLoss extends Loss {
+
+    private static final float NORMALIZATION_EPS = 1e-6f;
+
+    private final SegmentationMode mode;
+    private final boolean fromLogits;
+    private final int ignoreIndex;
+    private final Float alpha;
+    private final float gamma;
+    private final boolean normalized;
+    private final Float reducedThreshold;
+    private final float[] classWeights;
+    private final boolean softmax;
+    private final float eps;
+
+    FocalLoss(Builder builder) {
+        super(builder.name);
+        if (builder.mode == null) {
+            throw new IllegalArgumentException(builder.name + " needs setMode(mode)");
+        }
+        if (builder.mode == SegmentationMode.BINARY && builder.classWeights != null) {
+            throw new IllegalArgumentException(
+                    "classWeights need MULTICLASS or MULTILABEL mode, got BINARY");
+        }
+        if (builder.softmax) {
+            if (builder.mode != SegmentationMode.MULTICLASS) {
+                throw new IllegalArgumentException(
+                        "the softmax focal loss needs MULTICLASS mode, got " + builder.mode);
+            }
+            if (builder.alpha != null || builder.classWeights != null) {
+                throw new IllegalArgumentException(
+                        "alpha and classWeights apply to the sigmoid focal loss, not with"
+                                + " optSoftmax(true)");
+            }
+        }
+        this.mode = builder.mode;
+        this.fromLogits = builder.fromLogits;
+        this.ignoreIndex = builder.ignoreIndex;
+        this.alpha = builder.alpha;
+        this.gamma = builder.gamma;
+        this.normalized = builder.normalized;
+        this.reducedThreshold = builder.reducedThreshold;
+        this.classWeights = builder.classWeights;
+        this.softmax = builder.softmax;
+        this.eps = builder.eps;
+    }
+
+    /**
+     * Returns a builder for a focal loss.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public NDArray evaluate(NDList labels, NDList predictions) {
+        NDArray logits = predictions.head();
+        Shapes.requireFloat(logits, "logits", 2, "(N, C, d1..dk)");
+        return softmax ? softmaxFocal(labels.head(), logits) : sigmoidFocal(labels.head(), logits);
+    }
+
+    private NDArray sigmoidFocal(NDArray labels, NDArray logits) {
+        SegmentationTargets targets = SegmentationTargets.of(mode, labels, logits, ignoreIndex);
+        NDArray x = targets.flatten(asLogits(logits));
+        NDArray t = targets.target();
+        NDArray valid = targets.valid().broadcast(t.getShape());
+        NDArray logPt = SafeMath.binaryCrossEntropyWithLogits(x, t);
+        NDArray focal = focalTerm(logPt);
+        NDArray loss = focal.mul(logPt);
+        if (alpha != null) {
+            loss = loss.mul(t.mul(2 * alpha - 1).add(1 - alpha));
+        }
+        int[] pooled = {0, 2};
+        NDArray perClass = loss.mul(valid).sum(pooled);
+        if (normalized) {
+            perClass = perClass.div(focal.mul(valid).sum(pooled).maximum(NORMALIZATION_EPS));
+        }
+        perClass = SafeMath.safeDivide(perClass, valid.sum(pooled));
+        if (classWeights == null) {
+            return perClass.mean();
+        }
+        if (classWeights.length != perClass.size()) {
+            throw new IllegalArgumentException(
+                    "classWeights must have one weight per class: "
+                            + perClass.size()
+                            + " for logits "
+                            + logits.getShape()
+                            + ", got "
+                            + classWeights.length);
+        }
+        NDArray weights =
+                logits.getManager()
+                        .create(classWeights)
+                        .toDevice(logits.getDevice(), false)
+                        .toType(logits.getDataType(), false);
+        return perClass.mul(weights).sum().div(weights.sum());
+    }
+
+    private NDArray softmaxFocal(NDArray labels, NDArray logits) {
+        ClassIndexLabels target = ClassIndexLabels.of(labels, logits, ignoreIndex);
+        NDArray logProb = fromLogits ? logits.logSoftmax(1) : clampProbabilities(logits).log();
+        NDArray logPt = logProb.get(new NDIndex().addAllDim().addPickDim(target.index())).neg();
+        NDArray focal = focalTerm(logPt);
+        NDArray valid = target.valid();
+        NDArray sum = focal.mul(logPt).mul(valid).sum();
+        if (normalized) {
+            sum = sum.div(focal.mul(valid).sum().maximum(NORMALIZATION_EPS));
+        }
+        return SafeMath.safeDivide(sum, valid.sum());
+    }
+
+    /** \( (1 - p_t)^\gamma \), or the reduced focal term, from \( -\log p_t \). */
+    private NDArray focalTerm(NDArray logPt) {
+        NDArray pt = logPt.neg().exp();
+        NDArray oneMinusPt = pt.neg().add(1);
+        if (reducedThreshold == null) {
+            return SafeMath.safePow(oneMinusPt, gamma);
+        }
+        NDArray reduced = SafeMath.safePow(oneMinusPt.div(reducedThreshold), gamma);
+        return NDArrays.where(pt.lt(reducedThreshold), reduced.onesLike(), reduced);
+    }
+
+    /** Probabilities given instead of logits are clamped to [eps, 1 - eps] and turned back. */
+    private NDArray asLogits(NDArray predictions) {
+        if (fromLogits) {
+            return predictions;
+        }
+        NDArray p = clampProbabilities(predictions);
+        return mode == SegmentationMode.MULTICLASS ? p.log() : p.div(p.neg().add(1)).log();
+    }
+
+    private NDArray clampProbabilities(NDArray p) {
+        return p.clip(eps, 1 - eps);
+    }
+
+    /** Collects the settings of a {@link FocalLoss}. */
+    public static final class Builder {
+
+        private String name = "FocalLoss";
+        private SegmentationMode mode;
+        private boolean fromLogits = true;
+        private int ignoreIndex = ValueChecks.NO_IGNORE;
+        private Float alpha;
+        private float gamma = 2f;
+        private boolean normalized;
+        private Float reducedThreshold;
+        private float[] classWeights;
+        private boolean softmax;
+        private float eps = 1e-7f;
+
+        Builder() {}
+
+        /**
+         * Sets the segmentation mode (required).
+         *
+         * @param mode the mode
+         * @return this builder
+         */
+        public Builder setMode(SegmentationMode mode) {
+            this.mode = mode;
+            return this;
+        }
+
+        /**
+         * Sets whether the predictions are logits (default) or probabilities, which are clamped to
+         * [eps, 1 − eps] and turned into logits as smp does.
+         *
+         * @param fromLogits true for logits
+         * @return this builder
+         */
+        public Builder optFromLogits(boolean fromLogits) {
+            this.fromLogits = fromLogits;
+            return this;
+        }
+
+        /**
+         * Sets the label that marks pixels without a class (default: none).
+         *
+         * @param ignoreIndex the ignore label
+         * @return this builder
+         */
+        public Builder optIgnoreIndex(int ignoreIndex) {
+            this.ignoreIndex = ignoreIndex;
+            return this;
+        }
+
+        /**
+         * Sets the name that training logs show for this loss.
+         *
+         * @param name the display name
+         * @return this builder
+         */
+        public Builder optName(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Sets the weight \( \alpha \) of positive targets, \( 1 - \alpha \) for negative ones
+         * (default: none, every element weighs 1).
+         *
+         * @param alpha the weight in [0, 1]
+         * @return this builder
+         */
+        public Builder optAlpha(float alpha) {
+            if (!(alpha >= 0 && alpha <= 1)) {
+                throw new IllegalArgumentException("alpha must lie in [0, 1], got " + alpha);
+            }
+            this.alpha = alpha;
+            return this;
+        }
+
+        /**
+         * Sets the focusing exponent \( \gamma \) (default 2).
+         *
+         * @param gamma the exponent, finite and >= 0
+         * @return this builder
+         */
+        public Builder optGamma(float gamma) {
+            OverlapLoss.BaseBuilder.requireNonNegative("gamma", gamma);
+            this.gamma = gamma;
+            return this;
+        }
+
+        /**
+         * Sets whether the loss is divided by the sum of the focal terms (normalized focal loss,
+         * default false).
+         *
+         * @param normalized true to normalize
+         * @return this builder
+         */
+        public Builder optNormalized(boolean normalized) {
+            this.normalized = normalized;
+            return this;
+        }
+
+        /**
+         * Switches to the reduced focal loss with threshold \( \tau \): the focal term is 1 for \(
+         * p_t < \tau \) and \( ((1 - p_t)/\tau)^\gamma \) above.
+         *
+         * @param reducedThreshold the threshold in (0, 1]
+         * @return this builder
+         */
+        public Builder optReducedThreshold(float reducedThreshold) {
+            if (!(reducedThreshold > 0 && reducedThreshold <= 1)) {
+                throw new IllegalArgumentException(
+                        "reducedThreshold must lie in (0, 1], got " + reducedThreshold);
+            }
+            this.reducedThreshold = reducedThreshold;
+            return this;
+        }
+
+        /**
+         * Sets one weight per class for the mean over the classes (sigmoid focal loss in MULTICLASS
+         * or MULTILABEL mode).
+         *
+         * @param classWeights the weights, finite and >= 0
+         * @return this builder
+         */
+        public Builder optClassWeights(float... classWeights) {
+            if (classWeights == null || classWeights.length == 0) {
+                throw new IllegalArgumentException(
+                        "classWeights must hold one weight per class, got none");
+            }
+            for (float w : classWeights) {
+                OverlapLoss.BaseBuilder.requireNonNegative("classWeights", w);
+            }
+            this.classWeights = classWeights.clone();
+            return this;
+        }
+
+        /**
+         * Selects MONAI's softmax focal loss \( -(1 - p_y)^\gamma \log p_y \) (MULTICLASS mode)
+         * instead of the one-vs-rest sigmoid focal loss (default false).
+         *
+         * @param softmax true for the softmax focal loss
+         * @return this builder
+         */
+        public Builder optSoftmax(boolean softmax) {
+            this.softmax = softmax;
+            return this;
+        }
+
+        /**
+         * Sets the clamp of probabilities given with {@code optFromLogits(false)} (default 1e-7).
+         *
+         * @param eps the clamp, in (0, 0.5)
+         * @return this builder
+         */
+        public Builder optEps(float eps) {
+            if (!(eps > 0 && eps < 0.5f)) {
+                throw new IllegalArgumentException("eps must lie in (0, 0.5), got " + eps);
+            }
+            this.eps = eps;
+            return this;
+        }
+
+        /**
+         * Builds the loss.
+         *
+         * @return the loss
+         */
+        public FocalLoss build() {
+            return new FocalLoss(this);
+        }
+    }
+}
