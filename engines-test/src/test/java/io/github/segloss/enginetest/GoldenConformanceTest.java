@@ -15,12 +15,15 @@ import io.github.segloss.loss.DeepSupervisionLoss;
 import io.github.segloss.loss.DiceLoss;
 import io.github.segloss.loss.FocalLoss;
 import io.github.segloss.loss.JaccardLoss;
+import io.github.segloss.loss.LovaszLoss;
 import io.github.segloss.loss.MaskRcnnMaskLoss;
 import io.github.segloss.loss.MaskedL2Loss;
+import io.github.segloss.loss.OhemCrossEntropyLoss;
 import io.github.segloss.loss.OverlapLoss;
 import io.github.segloss.loss.PixelCrossEntropyLoss;
 import io.github.segloss.loss.SegmentationMode;
 import io.github.segloss.loss.TverskyLoss;
+import io.github.segloss.loss.WeightedSumLoss;
 import io.github.segloss.target.MaskTargets;
 import io.github.segloss.target.RoiAlign;
 import java.util.ArrayList;
@@ -53,7 +56,10 @@ public class GoldenConformanceTest extends EngineTest {
                     "JaccardLoss",
                     "TverskyLoss",
                     "FocalLoss",
-                    "BinaryCrossEntropyLoss");
+                    "BinaryCrossEntropyLoss",
+                    "LovaszLoss",
+                    "OhemCrossEntropyLoss",
+                    "WeightedSumLoss");
 
     @Factory(dataProvider = "engines", dataProviderClass = Engines.class)
     public GoldenConformanceTest(String engine) {
@@ -229,6 +235,55 @@ public class GoldenConformanceTest extends EngineTest {
                     }
                     return binaryCrossEntropy(p).evaluate(labels, new NDList(grads.get("logits")));
                 };
+            case "LovaszLoss":
+                {
+                    LovaszLoss.Builder builder =
+                            LovaszLoss.builder()
+                                    .setMode(SegmentationMode.valueOf(p.get("mode").getAsString()));
+                    if (p.has("ignoreIndex")) {
+                        builder.optIgnoreIndex(p.get("ignoreIndex").getAsInt());
+                    }
+                    if (p.has("perImage")) {
+                        builder.optPerImage(p.get("perImage").getAsBoolean());
+                    }
+                    return singleLogits(c, grads, builder.build());
+                }
+            case "OhemCrossEntropyLoss":
+                {
+                    OhemCrossEntropyLoss.Builder builder = OhemCrossEntropyLoss.builder();
+                    if (p.has("threshold")) {
+                        builder.optThreshold(p.get("threshold").getAsFloat());
+                    }
+                    if (p.has("minKept")) {
+                        builder.optMinKept(p.get("minKept").getAsInt());
+                    }
+                    if (p.has("ignoreIndex")) {
+                        builder.optIgnoreIndex(p.get("ignoreIndex").getAsInt());
+                    }
+                    if (p.has("classWeights")) {
+                        builder.optClassWeights(floats(p, "classWeights"));
+                    }
+                    return singleLogits(c, grads, builder.build());
+                }
+            case "WeightedSumLoss":
+                {
+                    int ignore = p.get("ignoreIndex").getAsInt();
+                    Loss loss =
+                            WeightedSumLoss.builder()
+                                    .add(
+                                            PixelCrossEntropyLoss.builder()
+                                                    .optIgnoreIndex(ignore)
+                                                    .build(),
+                                            p.get("ceWeight").getAsFloat())
+                                    .add(
+                                            DiceLoss.builder()
+                                                    .setMode(SegmentationMode.MULTICLASS)
+                                                    .optIgnoreIndex(ignore)
+                                                    .build(),
+                                            p.get("diceWeight").getAsFloat())
+                                    .build();
+                    return singleLogits(c, grads, loss);
+                }
             default:
                 throw new IllegalStateException("no runner for " + c.loss());
         }

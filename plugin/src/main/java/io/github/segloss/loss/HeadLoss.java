@@ -15,10 +15,8 @@ import ai.djl.training.loss.Loss;
  * evaluation mode), the head is absent: {@link #isPresent} is false and the head's accumulators are
  * left unchanged.
  */
-public final class HeadLoss extends Loss {
+public final class HeadLoss extends WeightedLoss {
 
-    private final Loss loss;
-    private final float weight;
     private final int headIndex;
 
     /**
@@ -32,39 +30,12 @@ public final class HeadLoss extends Loss {
      *     negative
      */
     public HeadLoss(String name, Loss loss, float weight, int headIndex) {
-        super(name);
-        if (loss == null) {
-            throw new IllegalArgumentException("loss of head " + name + " must not be null");
-        }
-        if (!(weight >= 0) || Float.isInfinite(weight)) {
-            throw new IllegalArgumentException(
-                    "weight of head " + name + " must be finite and >= 0, got " + weight);
-        }
+        super(name, loss, weight);
         if (headIndex < 0) {
             throw new IllegalArgumentException(
                     "headIndex of head " + name + " must be >= 0, got " + headIndex);
         }
-        this.loss = loss;
-        this.weight = weight;
         this.headIndex = headIndex;
-    }
-
-    /**
-     * Returns the loss applied to this head's prediction.
-     *
-     * @return the inner loss
-     */
-    public Loss getLoss() {
-        return loss;
-    }
-
-    /**
-     * Returns the weight of this head.
-     *
-     * @return the weight
-     */
-    public float getWeight() {
-        return weight;
     }
 
     /**
@@ -103,8 +74,7 @@ public final class HeadLoss extends Loss {
                             + predictions.size()
                             + " prediction(s)");
         }
-        NDArray value = loss.evaluate(labels, new NDList(predictions.get(headIndex)));
-        return weight == 1f ? value : value.mul(weight);
+        return super.evaluate(labels, new NDList(predictions.get(headIndex)));
     }
 
     /** {@inheritDoc} Absent heads leave the accumulators unchanged. */

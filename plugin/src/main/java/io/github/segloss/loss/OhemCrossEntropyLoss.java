@@ -1,0 +1,189 @@
+package io.github.segloss.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.loss.Loss;
+import io.github.segloss.internal.ClassIndexLabels;
+import io.github.segloss.internal.SafeMath;
+import io.github.segloss.internal.Shapes;
+
+/**
+ * Cross-entropy with online hard example mining, as PIDNet's and mmsegmentation's {@code
+ * OhemCrossEntropy}: only the pixels the model finds hard count.
+ *
+ * <p>With \( q_i = p_{i y_i} \) the softmax probability of the target class of labelled pixel \(i\)
+ * (no gradient flows through the selection), \( q_{(k)} \) the \(k\)-th smallest of them (0-based),
+ * \(n\) the number of labelled pixels and \( \tau \) the threshold:
+ *
+ * <p>\( \theta = \max(\tau, q_{(\min(k_{min}, n - 1))}) \), \( K = \{ i : q_i < \theta \} \), \( L
+ * = \frac{1}{|K|} \sum_{i \in K} w_{y_i} (-\log q_i) \)
+ *
+ * <p>so at least about \( k_{min} \) pixels are kept per batch. When nothing is labelled or kept,
+ * the loss is 0 (PIDNet gives NaN). Finding \( q_{(k)} \) sorts the probabilities of the batch and
+ * reads two numbers on the host.
+ */
+public class OhemCrossEntropyLoss extends Loss {
+
+    private final float threshold;
+    private final int minKept;
+    private final int ignoreIndex;
+    private final float[] classWeights;
+
+    OhemCrossEntropyLoss(Builder builder) {
+        super(builder.name);
+        this.threshold = builder.threshold;
+        this.minKept = builder.minKept;
+        this.ignoreIndex = builder.ignoreIndex;
+        this.classWeights = builder.classWeights;
+    }
+
+    /**
+     * Returns a builder for an OHEM cross-entropy loss.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public NDArray evaluate(NDList labels, NDList predictions) {
+        NDArray logits = predictions.head();
+        Shapes.requireFloat(logits, "logits", 2, "(N, C) or (N, C, d1..dk)");
+        int numClasses = Math.toIntExact(logits.getShape().get(1));
+        ClassIndexLabels target = ClassIndexLabels.of(labels.head(), logits, ignoreIndex);
+        NDArray logProb =
+                logits.logSoftmax(1).get(new NDIndex().addAllDim().addPickDim(target.index()));
+        NDArray pixelLoss = logProb.neg();
+        if (classWeights != null) {
+            if (classWeights.length != numClasses) {
+                throw new IllegalArgumentException(
+                        "classWeights must have one weight per class: "
+                                + numClasses
+                                + " for logits "
+                                + logits.getShape()
+                                + ", got "
+                                + classWeights.length);
+            }
+            NDArray weights =
+                    logits.getManager()
+                            .create(classWeights)
+                            .toDevice(logits.getDevice(), false)
+                            .toType(logits.getDataType(), false);
+            pixelLoss = pixelLoss.mul(weights.take(target.index()));
+        }
+        NDArray valid = target.valid();
+        NDArray kept = valid.mul(hard(logProb.stopGradient().exp(), valid));
+        return SafeMath.safeDivide(pixelLoss.mul(kept).sum(), kept.sum());
+    }
+
+    /** 1 where the target probability is below the OHEM threshold, else 0. */
+    private NDArray hard(NDArray probability, NDArray valid) {
+        long labelled = valid.gt(0).toType(DataType.INT64, false).sum().getLong();
+        if (labelled == 0) {
+            return valid;
+        }
+        NDArray candidates =
+                NDArrays.where(valid.gt(0), probability, probability.onesLike().mul(2));
+        long k = Math.min(minKept, labelled - 1);
+        float kth = candidates.flatten().sort().get(k).getFloat();
+        float theta = Math.max(threshold, kth);
+        return probability.lt(theta).toType(probability.getDataType(), false);
+    }
+
+    /** Collects the settings of an {@link OhemCrossEntropyLoss}. */
+    public static final class Builder {
+
+        private String name = "OhemCrossEntropyLoss";
+        private float threshold = 0.7f;
+        private int minKept = 100_000;
+        private int ignoreIndex = PixelCrossEntropyLoss.DEFAULT_IGNORE_INDEX;
+        private float[] classWeights;
+
+        Builder() {}
+
+        /**
+         * Sets the name that training logs show for this loss.
+         *
+         * @param name the display name
+         * @return this builder
+         */
+        public Builder optName(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Sets the threshold \( \tau \) on the target-class probability (default 0.7): pixels
+         * predicted at least this well are easy.
+         *
+         * @param threshold the threshold in (0, 1]
+         * @return this builder
+         */
+        public Builder optThreshold(float threshold) {
+            if (!(threshold > 0 && threshold <= 1)) {
+                throw new IllegalArgumentException(
+                        "threshold must lie in (0, 1], got " + threshold);
+            }
+            this.threshold = threshold;
+            return this;
+        }
+
+        /**
+         * Sets the number \( k_{min} \) of pixels kept at least per batch (default 100000).
+         *
+         * @param minKept the count, >= 0
+         * @return this builder
+         */
+        public Builder optMinKept(int minKept) {
+            if (minKept < 0) {
+                throw new IllegalArgumentException("minKept must be >= 0, got " + minKept);
+            }
+            this.minKept = minKept;
+            return this;
+        }
+
+        /**
+         * Sets the label that marks pixels without a class (default 255).
+         *
+         * @param ignoreIndex the ignore label
+         * @return this builder
+         */
+        public Builder optIgnoreIndex(int ignoreIndex) {
+            this.ignoreIndex = ignoreIndex;
+            return this;
+        }
+
+        /**
+         * Sets one weight per class for the per-pixel cross-entropy (the kept pixels are still
+         * averaged by count, as PIDNet does).
+         *
+         * @param classWeights the weights, finite and >= 0
+         * @return this builder
+         */
+        public Builder optClassWeights(float... classWeights) {
+            if (classWeights == null || classWeights.length == 0) {
+                throw new IllegalArgumentException(
+                        "classWeights must hold one weight per class, got none");
+            }
+            for (float w : classWeights) {
+                OverlapLoss.BaseBuilder.requireNonNegative("classWeights", w);
+            }
+            this.classWeights = classWeights.clone();
+            return this;
+        }
+
+        /**
+         * Builds the loss.
+         *
+         * @return the loss
+         */
+        public OhemCrossEntropyLoss build() {
+            return new OhemCrossEntropyLoss(this);
+        }
+    }
+}
