@@ -7,10 +7,18 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.loss.Loss;
+import io.github.segloss.loss.BinaryCrossEntropyLoss;
 import io.github.segloss.loss.DeepSupervisionLoss;
+import io.github.segloss.loss.DiceLoss;
+import io.github.segloss.loss.FocalLoss;
+import io.github.segloss.loss.LovaszLoss;
 import io.github.segloss.loss.MaskRcnnMaskLoss;
 import io.github.segloss.loss.MaskedL2Loss;
+import io.github.segloss.loss.OhemCrossEntropyLoss;
 import io.github.segloss.loss.PixelCrossEntropyLoss;
+import io.github.segloss.loss.SegmentationMode;
+import io.github.segloss.loss.TverskyLoss;
 import io.github.segloss.target.MaskTargets;
 import io.github.segloss.target.RoiAlign;
 import java.util.Map;
@@ -58,6 +66,18 @@ public class CrossEngineTest {
             values[4 * r + 3] = y1 + 0.3f + random.nextFloat() * size * 0.7f;
         }
         return manager.create(values, new Shape(count, 4));
+    }
+
+    /** A multiclass loss of logits (3, 5, 7, 9) against labels with 20% ignored pixels. */
+    private static Scenario logitsOnly(Loss loss) {
+        return (m, e, rnd) -> {
+            NDArray logits = normal(m, rnd, 2, 3, 5, 7, 9);
+            NDArray labels = classes(m, rnd, 5, 0.2, 3, 7, 9);
+            return Gradients.of(
+                    e,
+                    Map.of("logits", logits),
+                    () -> loss.evaluate(new NDList(labels), new NDList(logits)));
+        };
     }
 
     @DataProvider(name = "scenarios")
@@ -160,6 +180,101 @@ public class CrossEngineTest {
                                                     .evaluate(
                                                             new NDList(target, mask),
                                                             new NDList(prediction)));
+                        }
+            },
+            {
+                "Dice per image, squared, ignore",
+                logitsOnly(
+                        DiceLoss.builder()
+                                .setMode(SegmentationMode.MULTICLASS)
+                                .optPerImage(true)
+                                .optSquaredDenominator(true)
+                                .optIgnoreIndex(255)
+                                .build())
+            },
+            {
+                "Tversky multiclass, classes, weights",
+                logitsOnly(
+                        TverskyLoss.builder()
+                                .setMode(SegmentationMode.MULTICLASS)
+                                .optAlpha(0.3f)
+                                .optBeta(0.7f)
+                                .optGamma(1.5f)
+                                .optClasses(1, 2, 4)
+                                .optClassWeights(1f, 1f, 2f, 1f, 3f)
+                                .optIgnoreIndex(255)
+                                .build())
+            },
+            {
+                "focal one-vs-rest, normalized, ignore",
+                logitsOnly(
+                        FocalLoss.builder()
+                                .setMode(SegmentationMode.MULTICLASS)
+                                .optNormalized(true)
+                                .optAlpha(0.25f)
+                                .optIgnoreIndex(255)
+                                .build())
+            },
+            {
+                "focal softmax, reduced",
+                logitsOnly(
+                        FocalLoss.builder()
+                                .setMode(SegmentationMode.MULTICLASS)
+                                .optSoftmax(true)
+                                .optReducedThreshold(0.4f)
+                                .optIgnoreIndex(255)
+                                .build())
+            },
+            {
+                "Lovász-softmax per image, ignore",
+                logitsOnly(
+                        LovaszLoss.builder()
+                                .setMode(SegmentationMode.MULTICLASS)
+                                .optPerImage(true)
+                                .optIgnoreIndex(255)
+                                .build())
+            },
+            {
+                "OHEM, minKept 20",
+                logitsOnly(OhemCrossEntropyLoss.builder().optMinKept(20).optThreshold(0.5f).build())
+            },
+            {
+                "Lovász hinge, binary, ignore",
+                (Scenario)
+                        (m, e, rnd) -> {
+                            NDArray logits = normal(m, rnd, 2, 2, 1, 6, 7);
+                            NDArray labels = classes(m, rnd, 2, 0.2, 2, 1, 6, 7);
+                            Loss loss =
+                                    LovaszLoss.builder()
+                                            .setMode(SegmentationMode.BINARY)
+                                            .optIgnoreIndex(255)
+                                            .build();
+                            return Gradients.of(
+                                    e,
+                                    Map.of("logits", logits),
+                                    () -> loss.evaluate(new NDList(labels), new NDList(logits)));
+                        }
+            },
+            {
+                "binary cross-entropy, ignore, smoothing, weights",
+                (Scenario)
+                        (m, e, rnd) -> {
+                            NDArray logits = normal(m, rnd, 3, 2, 3, 4, 5);
+                            NDArray targets = classes(m, rnd, 2, 0.2, 2, 3, 4, 5);
+                            NDArray weights = normal(m, rnd, 1, 2, 1, 4, 5).abs();
+                            Loss loss =
+                                    BinaryCrossEntropyLoss.builder()
+                                            .optIgnoreIndex(255)
+                                            .optSmoothFactor(0.05f)
+                                            .optPosWeight(1f, 3f, 0.5f)
+                                            .build();
+                            return Gradients.of(
+                                    e,
+                                    Map.of("logits", logits),
+                                    () ->
+                                            loss.evaluate(
+                                                    new NDList(targets, weights),
+                                                    new NDList(logits)));
                         }
             },
         };
