@@ -514,6 +514,9 @@ def family_cases():
                            {"ignoreIndex": 255, "ceWeight": 1.0, "diceWeight": 0.5},
                            TORCH + " cross_entropy + 0.5 * " + SMP + " DiceLoss", logits, labels,
                            loss))
+    # gamma 0: the focal loss is the one-vs-rest cross-entropy.
+    cases.append(smp_focal_case("focal_multilabel_gamma0", {"mode": "MULTILABEL", "gamma": 0.0},
+                                (2, 3, 4, 5)))
     return cases
 
 

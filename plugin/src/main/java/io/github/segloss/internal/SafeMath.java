@@ -26,16 +26,23 @@ public final class SafeMath {
     }
 
     /**
-     * Raises a non-negative array to a power with a finite gradient at 0: \( x^\gamma \) where \(x
-     * > 0\), exactly 0 (with a zero gradient) where \(x = 0\), even for \( \gamma < 1 \).
+     * Raises a non-negative array to a power with a finite gradient at 0: \( x^\gamma \), where \(
+     * 0^\gamma \) is 0 with a zero gradient for \( 0 < \gamma < 1 \) (whose true derivative is
+     * infinite there) and \( x^0 = 1 \).
      *
      * @param base the non-negative base
-     * @param exponent the exponent \(\gamma > 0\)
+     * @param exponent the exponent \(\gamma \ge 0\)
      * @return the power
      */
     public static NDArray safePow(NDArray base, float exponent) {
         if (exponent == 1f) {
             return base;
+        }
+        if (exponent == 0f) {
+            return base.onesLike();
+        }
+        if (exponent > 1f) {
+            return base.pow(exponent);
         }
         NDArray positive = base.gt(0);
         NDArray safeBase = NDArrays.where(positive, base, base.onesLike());
