@@ -63,4 +63,32 @@ public final class Shapes {
                     name + " must hold integer or whole-number float values, got " + type);
         }
     }
+
+    /**
+     * Requires an array whose shape broadcasts to {@code target} axis by axis: the same rank, each
+     * axis equal or 1.
+     *
+     * @param array the array to check
+     * @param name the argument's name for the message
+     * @param target the shape to broadcast to
+     * @param owner whose shape the target is, e.g. "the logits'"
+     */
+    public static void requireBroadcastable(
+            NDArray array, String name, Shape target, String owner) {
+        Shape given = array.getShape();
+        boolean ok = given.dimension() == target.dimension();
+        for (int i = 0; ok && i < given.dimension(); i++) {
+            ok = given.get(i) == target.get(i) || given.get(i) == 1;
+        }
+        if (!ok) {
+            throw new IllegalArgumentException(
+                    name
+                            + " must have "
+                            + owner
+                            + " shape "
+                            + target
+                            + " or one with 1 in some axes of the same rank, got "
+                            + given);
+        }
+    }
 }

@@ -2,13 +2,12 @@ package io.github.segloss.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.SafeMath;
+import io.github.segloss.internal.Settings;
 import io.github.segloss.internal.Shapes;
 import io.github.segloss.internal.ValueChecks;
-import java.util.Arrays;
 
 /**
  * Binary cross-entropy with logits for segmentation: PyTorch's {@code BCEWithLogitsLoss} (with
@@ -79,7 +78,7 @@ public class BinaryCrossEntropyLoss extends Loss {
         }
         NDArray positive = Activation.softPlus(logits.neg()).mul(t);
         if (posWeight != null) {
-            positive = positive.mul(classAxisWeights(logits));
+            positive = positive.mul(Settings.onClassAxis("posWeight", posWeight, logits, true));
         }
         NDArray loss = positive.add(Activation.softPlus(logits).mul(t.neg().add(1)));
         if (labels.size() == 2) {
@@ -91,43 +90,8 @@ public class BinaryCrossEntropyLoss extends Loss {
         return SafeMath.safeDivide(loss.mul(valid).sum(), valid.sum());
     }
 
-    private NDArray classAxisWeights(NDArray logits) {
-        Shape shape = logits.getShape();
-        long classes = shape.dimension() > 1 ? shape.get(1) : 1;
-        if (posWeight.length != classes) {
-            throw new IllegalArgumentException(
-                    "posWeight must have one weight per class (axis 1): "
-                            + classes
-                            + " for logits "
-                            + shape
-                            + ", got "
-                            + posWeight.length);
-        }
-        long[] dims = new long[shape.dimension()];
-        Arrays.fill(dims, 1);
-        if (dims.length > 1) {
-            dims[1] = classes;
-        }
-        return logits.getManager()
-                .create(posWeight, new Shape(dims))
-                .toDevice(logits.getDevice(), false)
-                .toType(logits.getDataType(), false);
-    }
-
     private static NDArray elementWeights(NDArray weights, NDArray logits) {
-        Shape shape = logits.getShape();
-        Shape given = weights.getShape();
-        boolean ok = given.dimension() == shape.dimension();
-        for (int i = 0; ok && i < given.dimension(); i++) {
-            ok = given.get(i) == shape.get(i) || given.get(i) == 1;
-        }
-        if (!ok) {
-            throw new IllegalArgumentException(
-                    "weights must have the logits' shape "
-                            + shape
-                            + " or one with 1 in some axes of the same rank, got "
-                            + given);
-        }
+        Shapes.requireBroadcastable(weights, "weights", logits.getShape(), "the logits'");
         ValueChecks.requireFiniteNonNegative(weights, "weights");
         return weights.toType(logits.getDataType(), false);
     }
@@ -177,14 +141,7 @@ public class BinaryCrossEntropyLoss extends Loss {
          * @return this builder
          */
         public Builder optPosWeight(float... posWeight) {
-            if (posWeight == null || posWeight.length == 0) {
-                throw new IllegalArgumentException(
-                        "posWeight must hold one weight per class, got none");
-            }
-            for (float w : posWeight) {
-                OverlapLoss.BaseBuilder.requireNonNegative("posWeight", w);
-            }
-            this.posWeight = posWeight.clone();
+            this.posWeight = Settings.perClass("posWeight", posWeight);
             return this;
         }
 

@@ -8,6 +8,7 @@ import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.ClassIndexLabels;
 import io.github.segloss.internal.SafeMath;
 import io.github.segloss.internal.SegmentationTargets;
+import io.github.segloss.internal.Settings;
 import io.github.segloss.internal.Shapes;
 import io.github.segloss.internal.ValueChecks;
 
@@ -114,20 +115,7 @@ public class FocalLoss extends Loss {
         if (classWeights == null) {
             return perClass.mean();
         }
-        if (classWeights.length != perClass.size()) {
-            throw new IllegalArgumentException(
-                    "classWeights must have one weight per class: "
-                            + perClass.size()
-                            + " for logits "
-                            + logits.getShape()
-                            + ", got "
-                            + classWeights.length);
-        }
-        NDArray weights =
-                logits.getManager()
-                        .create(classWeights)
-                        .toDevice(logits.getDevice(), false)
-                        .toType(logits.getDataType(), false);
+        NDArray weights = Settings.onClassAxis("classWeights", classWeights, logits, false);
         return perClass.mul(weights).sum().div(weights.sum());
     }
 
@@ -252,7 +240,7 @@ public class FocalLoss extends Loss {
          * @return this builder
          */
         public Builder optGamma(float gamma) {
-            OverlapLoss.BaseBuilder.requireNonNegative("gamma", gamma);
+            Settings.requireFiniteNonNegative("gamma", gamma);
             this.gamma = gamma;
             return this;
         }
@@ -293,14 +281,7 @@ public class FocalLoss extends Loss {
          * @return this builder
          */
         public Builder optClassWeights(float... classWeights) {
-            if (classWeights == null || classWeights.length == 0) {
-                throw new IllegalArgumentException(
-                        "classWeights must hold one weight per class, got none");
-            }
-            for (float w : classWeights) {
-                OverlapLoss.BaseBuilder.requireNonNegative("classWeights", w);
-            }
-            this.classWeights = classWeights.clone();
+            this.classWeights = Settings.perClass("classWeights", classWeights);
             return this;
         }
 

@@ -2,7 +2,6 @@ package io.github.segloss.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.SafeMath;
 import io.github.segloss.internal.Shapes;
@@ -55,24 +54,10 @@ public class MaskedL2Loss extends Loss {
             return squared.mean();
         }
         NDArray mask = labels.get(1);
-        requireBroadcastable(mask.getShape(), prediction.getShape());
+        Shapes.requireBroadcastable(mask, "mask", prediction.getShape(), "the prediction's");
         ValueChecks.requireFiniteNonNegative(mask, "mask");
         NDArray weights =
                 mask.toType(prediction.getDataType(), false).broadcast(prediction.getShape());
         return SafeMath.safeDivide(squared.mul(weights).sum(), weights.sum());
-    }
-
-    private static void requireBroadcastable(Shape mask, Shape prediction) {
-        boolean ok = mask.dimension() == prediction.dimension();
-        for (int i = 0; ok && i < mask.dimension(); i++) {
-            ok = mask.get(i) == prediction.get(i) || mask.get(i) == 1;
-        }
-        if (!ok) {
-            throw new IllegalArgumentException(
-                    "mask must have the prediction's shape "
-                            + prediction
-                            + " or one with 1 in some axes of the same rank, got "
-                            + mask);
-        }
     }
 }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.ClassIndexLabels;
 import io.github.segloss.internal.SafeMath;
+import io.github.segloss.internal.Settings;
 import io.github.segloss.internal.Shapes;
 
 /**
@@ -54,26 +55,12 @@ public class OhemCrossEntropyLoss extends Loss {
     public NDArray evaluate(NDList labels, NDList predictions) {
         NDArray logits = predictions.head();
         Shapes.requireFloat(logits, "logits", 2, "(N, C) or (N, C, d1..dk)");
-        int numClasses = Math.toIntExact(logits.getShape().get(1));
         ClassIndexLabels target = ClassIndexLabels.of(labels.head(), logits, ignoreIndex);
         NDArray logProb =
                 logits.logSoftmax(1).get(new NDIndex().addAllDim().addPickDim(target.index()));
         NDArray pixelLoss = logProb.neg();
         if (classWeights != null) {
-            if (classWeights.length != numClasses) {
-                throw new IllegalArgumentException(
-                        "classWeights must have one weight per class: "
-                                + numClasses
-                                + " for logits "
-                                + logits.getShape()
-                                + ", got "
-                                + classWeights.length);
-            }
-            NDArray weights =
-                    logits.getManager()
-                            .create(classWeights)
-                            .toDevice(logits.getDevice(), false)
-                            .toType(logits.getDataType(), false);
+            NDArray weights = Settings.onClassAxis("classWeights", classWeights, logits, false);
             pixelLoss = pixelLoss.mul(weights.take(target.index()));
         }
         NDArray valid = target.valid();
@@ -166,14 +153,7 @@ public class OhemCrossEntropyLoss extends Loss {
          * @return this builder
          */
         public Builder optClassWeights(float... classWeights) {
-            if (classWeights == null || classWeights.length == 0) {
-                throw new IllegalArgumentException(
-                        "classWeights must hold one weight per class, got none");
-            }
-            for (float w : classWeights) {
-                OverlapLoss.BaseBuilder.requireNonNegative("classWeights", w);
-            }
-            this.classWeights = classWeights.clone();
+            this.classWeights = Settings.perClass("classWeights", classWeights);
             return this;
         }
 

@@ -6,6 +6,7 @@ import ai.djl.nn.Activation;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.SafeMath;
 import io.github.segloss.internal.SegmentationTargets;
+import io.github.segloss.internal.Settings;
 import io.github.segloss.internal.TverskyScore;
 import io.github.segloss.internal.ValueChecks;
 import java.util.Arrays;
@@ -132,22 +133,14 @@ public abstract class OverlapLoss extends Loss {
         }
         if (classWeights != null) {
             if (classWeights.length != numClasses) {
-                throw new IllegalArgumentException(
-                        "classWeights must have one weight per class: "
-                                + numClasses
-                                + " for logits "
-                                + logits.getShape()
-                                + ", got "
-                                + classWeights.length);
+                // the same message as every other per-class setting
+                Settings.onClassAxis("classWeights", classWeights, logits, false);
             }
             for (int c = 0; c < numClasses; c++) {
                 weights[c] *= classWeights[c];
             }
         }
-        return logits.getManager()
-                .create(weights)
-                .toDevice(logits.getDevice(), false)
-                .toType(logits.getDataType(), false);
+        return Settings.onClassAxis("class selection", weights, logits, false);
     }
 
     /**
@@ -231,7 +224,7 @@ public abstract class OverlapLoss extends Loss {
          * @return this builder
          */
         public T optSmooth(float smooth) {
-            requireNonNegative("smooth", smooth);
+            Settings.requireFiniteNonNegative("smooth", smooth);
             this.smooth = smooth;
             return self();
         }
@@ -290,14 +283,7 @@ public abstract class OverlapLoss extends Loss {
          * @return this builder
          */
         public T optClassWeights(float... classWeights) {
-            if (classWeights == null || classWeights.length == 0) {
-                throw new IllegalArgumentException(
-                        "classWeights must hold one weight per class, got none");
-            }
-            for (float w : classWeights) {
-                requireNonNegative("classWeights", w);
-            }
-            this.classWeights = classWeights.clone();
+            this.classWeights = Settings.perClass("classWeights", classWeights);
             return self();
         }
 
@@ -323,12 +309,6 @@ public abstract class OverlapLoss extends Loss {
         public T optSquaredDenominator(boolean squaredDenominator) {
             this.squaredDenominator = squaredDenominator;
             return self();
-        }
-
-        static void requireNonNegative(String name, float value) {
-            if (!(value >= 0) || Float.isInfinite(value)) {
-                throw new IllegalArgumentException(name + " must be finite and >= 0, got " + value);
-            }
         }
     }
 }

@@ -3,12 +3,11 @@ package io.github.segloss.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.ClassIndexLabels;
 import io.github.segloss.internal.SafeMath;
+import io.github.segloss.internal.Settings;
 import io.github.segloss.internal.Shapes;
-import java.util.Arrays;
 
 /**
  * Softmax cross-entropy over the class axis 1 of logits {@code (N, C)}, {@code (N, C, H, W)} or
@@ -95,15 +94,6 @@ public class PixelCrossEntropyLoss extends Loss {
         NDArray logits = predictions.head();
         Shapes.requireFloat(logits, "logits", 2, "(N, C) or (N, C, d1..dk)");
         int numClasses = Math.toIntExact(logits.getShape().get(1));
-        if (classWeights != null && classWeights.length != numClasses) {
-            throw new IllegalArgumentException(
-                    "classWeights must have one weight per class: "
-                            + numClasses
-                            + " for logits "
-                            + logits.getShape()
-                            + ", got "
-                            + classWeights.length);
-        }
         ClassIndexLabels target = ClassIndexLabels.of(labels.head(), logits, ignoreIndex);
 
         NDArray logProb = logits.logSoftmax(1);
@@ -111,17 +101,17 @@ public class PixelCrossEntropyLoss extends Loss {
         NDArray pixelWeight = target.valid();
         NDArray weights = null;
         if (classWeights != null) {
-            weights =
-                    logits.getManager()
-                            .create(classWeights)
-                            .toDevice(logits.getDevice(), false)
-                            .toType(logits.getDataType(), false);
+            weights = Settings.onClassAxis("classWeights", classWeights, logits, false);
             pixelWeight = weights.take(target.index()).mul(pixelWeight);
         }
         NDArray numerator = targetLogProb.mul(pixelWeight).sum().neg();
         if (labelSmoothing > 0) {
             NDArray smooth =
-                    weights == null ? logProb : logProb.mul(broadcastable(weights, logits));
+                    weights == null
+                            ? logProb
+                            : logProb.mul(
+                                    Settings.onClassAxis(
+                                            "classWeights", classWeights, logits, true));
             NDArray smoothSum = smooth.sum(new int[] {1}, true).mul(target.valid()).sum().neg();
             numerator =
                     numerator
@@ -129,14 +119,6 @@ public class PixelCrossEntropyLoss extends Loss {
                             .add(smoothSum.mul(labelSmoothing / numClasses));
         }
         return SafeMath.safeDivide(numerator, pixelWeight.sum());
-    }
-
-    /** Reshapes per-class weights {@code (C)} to {@code (1, C, 1..1)} for the logits' rank. */
-    private static NDArray broadcastable(NDArray weights, NDArray logits) {
-        long[] dims = new long[logits.getShape().dimension()];
-        Arrays.fill(dims, 1);
-        dims[1] = weights.size();
-        return weights.reshape(new Shape(dims));
     }
 
     /** Collects the settings of a {@link PixelCrossEntropyLoss}. */
@@ -181,20 +163,7 @@ public class PixelCrossEntropyLoss extends Loss {
          * @throws IllegalArgumentException if a weight is negative or not finite, or none is given
          */
         public Builder optClassWeights(float... classWeights) {
-            if (classWeights == null || classWeights.length == 0) {
-                throw new IllegalArgumentException(
-                        "classWeights must hold one weight per class, got none");
-            }
-            for (int c = 0; c < classWeights.length; c++) {
-                if (!(classWeights[c] >= 0) || Float.isInfinite(classWeights[c])) {
-                    throw new IllegalArgumentException(
-                            "classWeights must be finite and >= 0, got "
-                                    + classWeights[c]
-                                    + " for class "
-                                    + c);
-                }
-            }
-            this.classWeights = classWeights.clone();
+            this.classWeights = Settings.perClass("classWeights", classWeights);
             return this;
         }
 

@@ -1,5 +1,7 @@
 package io.github.segloss.loss;
 
+import io.github.segloss.internal.Settings;
+
 /**
  * Tversky loss with segmentation_models.pytorch's semantics: the {@link OverlapLoss} of the Tversky
  * score \( \frac{I + s}{I + \alpha\,FP + \beta\,FN + s} \), with the class mean raised to \( \gamma
@@ -45,7 +47,7 @@ public class TverskyLoss extends OverlapLoss {
          * @return this builder
          */
         public Builder optAlpha(float alpha) {
-            requireNonNegative("alpha", alpha);
+            Settings.requireFiniteNonNegative("alpha", alpha);
             this.alpha = alpha;
             return this;
         }
@@ -57,7 +59,7 @@ public class TverskyLoss extends OverlapLoss {
          * @return this builder
          */
         public Builder optBeta(float beta) {
-            requireNonNegative("beta", beta);
+            Settings.requireFiniteNonNegative("beta", beta);
             this.beta = beta;
             return this;
         }

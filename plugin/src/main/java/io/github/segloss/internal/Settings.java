@@ -1,0 +1,83 @@
+package io.github.segloss.internal;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+
+/** Checks of the losses' settings, and per-class settings as arrays on the logits' device. */
+public final class Settings {
+
+    private Settings() {}
+
+    /**
+     * Requires a finite, non-negative number.
+     *
+     * @param name the setting's name for the message
+     * @param value the value
+     * @throws IllegalArgumentException if the value is negative, NaN or infinite
+     */
+    public static void requireFiniteNonNegative(String name, float value) {
+        if (!(value >= 0) || Float.isInfinite(value)) {
+            throw new IllegalArgumentException(name + " must be finite and >= 0, got " + value);
+        }
+    }
+
+    /**
+     * Validates one weight per class and returns a copy.
+     *
+     * @param name the setting's name for the message
+     * @param weights the weights, at least one, each finite and >= 0
+     * @return a copy of the weights
+     * @throws IllegalArgumentException if there is none or one is negative or not finite
+     */
+    public static float[] perClass(String name, float... weights) {
+        if (weights == null || weights.length == 0) {
+            throw new IllegalArgumentException(name + " must hold one weight per class, got none");
+        }
+        for (int c = 0; c < weights.length; c++) {
+            if (!(weights[c] >= 0) || Float.isInfinite(weights[c])) {
+                throw new IllegalArgumentException(
+                        name + " must be finite and >= 0, got " + weights[c] + " for class " + c);
+            }
+        }
+        return weights.clone();
+    }
+
+    /**
+     * Creates per-class values on the logits' device and in their float type, shaped {@code (C)}
+     * or, with {@code broadcastable}, {@code (1, C, 1..1)} for the logits' rank.
+     *
+     * @param name the setting's name for the message
+     * @param values one value per class
+     * @param logits the logits {@code (N, C, d1..dk)}
+     * @param broadcastable whether to shape the values for broadcasting over the logits
+     * @return the values as an array
+     * @throws IllegalArgumentException if there are not C values
+     */
+    public static NDArray onClassAxis(
+            String name, float[] values, NDArray logits, boolean broadcastable) {
+        Shape shape = logits.getShape();
+        long classes = shape.dimension() > 1 ? shape.get(1) : 1;
+        if (values.length != classes) {
+            throw new IllegalArgumentException(
+                    name
+                            + " must have one weight per class (axis 1): "
+                            + classes
+                            + " for logits "
+                            + shape
+                            + ", got "
+                            + values.length);
+        }
+        Shape target = new Shape(classes);
+        if (broadcastable) {
+            long[] dims = new long[shape.dimension()];
+            Arrays.fill(dims, 1);
+            dims[Math.min(1, dims.length - 1)] = classes;
+            target = new Shape(dims);
+        }
+        return logits.getManager()
+                .create(values, target)
+                .toDevice(logits.getDevice(), false)
+                .toType(logits.getDataType(), false);
+    }
+}
