@@ -147,6 +147,17 @@ public class MeanIoUTest extends EngineTest {
     }
 
     @Test
+    public void emptyBatchAddsNothing() {
+        MeanIoU metric = metric(KEY);
+        metric.updateAccumulator(
+                KEY,
+                new NDList(manager.zeros(new Shape(0, 5, 6), DataType.INT64)),
+                logits(0, 4, 5, 6));
+        assertEquals(metric.getConfusionMatrix(KEY), new long[4][4]);
+        assertTrue(Float.isNaN(metric.getAccumulator(KEY)));
+    }
+
+    @Test
     public void evaluateOfAnAllIgnoredBatchIsNaN() {
         NDArray result = metric().evaluate(labels(new long[] {255, 255}, 1, 2), logits(1, 4, 2));
         assertEquals(result.getShape(), new Shape());

@@ -17,7 +17,8 @@ import ai.djl.training.evaluator.Evaluator;
  * <p>Labels and predictions follow {@link MeanIoU}: labels {@code (N, d1..dk)} or {@code (N, 1,
  * d1..dk)}, predictions logits {@code (N, C, d1..dk)} (argmax over axis 1) or class ids of the
  * labels' shape. With logits, labels must be classes in {@code [0, C)} or the ignore index; with
- * class ids, C is unknown and labels and predictions need only be whole numbers {@code >= 0}.
+ * class ids, C is unknown and labels and predictions need only be whole numbers from 0 to below
+ * {@link Integer#MAX_VALUE}.
  */
 public class PixelAccuracy extends Evaluator {
 

@@ -39,7 +39,8 @@ record PixelClasses(int[] truth, int[] predicted, int ignoreIndex) {
      * @param labels the labels, {@code labels.head()} is read
      * @param predictions the predictions, {@code predictions.head()} is read
      * @param numClasses the number of classes C, or {@link #UNKNOWN_CLASSES} to take it from the
-     *     logits (class ids are then only required to be whole numbers {@code >= 0})
+     *     logits (class ids are then only required to be whole numbers from 0 to below {@link
+     *     Integer#MAX_VALUE})
      * @param ignoreIndex the label that marks pixels without a class
      * @return the pixels' true and predicted classes
      * @throws IllegalArgumentException naming the argument, the expected and the actual shape or
