@@ -21,6 +21,8 @@ import java.util.Map;
 /**
  * One reference case: inputs and the expected loss, gradients and outputs computed by PyTorch,
  * torchvision or segmentation_models.pytorch in float64 (see each file's {@code source} fields).
+ * Metric cases hold their expected numbers the same way: the main one as {@code loss}, the others
+ * as named scalars or plain lists. A {@code null} value in a file stands for NaN (JSON has none).
  *
  * @param file the resource the case comes from
  * @param name the case name
@@ -30,7 +32,8 @@ import java.util.Map;
  * @param inputs the input arrays by name
  * @param grads the inputs whose gradients are expected
  * @param expectedLoss the expected scalar
- * @param expected the expected arrays by name (gradients as {@code grad_<input>})
+ * @param expected the expected arrays by name (gradients as {@code grad_<input>}), and the expected
+ *     scalars other than the loss as 0-d arrays
  */
 public record ReferenceCase(
         String file,
@@ -47,7 +50,9 @@ public record ReferenceCase(
     public static final String[] FILES = {
         "/reference/golden-public-core.json",
         "/reference/golden-public-family.json",
-        "/reference/generated.json"
+        "/reference/generated.json",
+        "/reference/golden-public-metrics.json",
+        "/reference/generated-metrics.json"
     };
 
     /**
@@ -113,6 +118,20 @@ public record ReferenceCase(
             throw new IllegalStateException(name + " has no input " + input);
         }
         return values;
+    }
+
+    /**
+     * Returns the expected scalar of the given name, other than the loss.
+     *
+     * @param key e.g. "pixelAccuracy"
+     * @return its value, possibly NaN
+     */
+    public double expectedScalar(String key) {
+        Values values = expected(key);
+        if (values.shape().dimension() != 0) {
+            throw new IllegalStateException(name + " expects an array " + key + ", not a scalar");
+        }
+        return values.data()[0];
     }
 
     /**
@@ -189,8 +208,13 @@ public record ReferenceCase(
         for (Map.Entry<String, JsonElement> e : json.getAsJsonObject("expected").entrySet()) {
             if (e.getValue().isJsonObject()) {
                 expected.put(e.getKey(), values(e.getValue().getAsJsonObject()));
+            } else if (e.getValue().isJsonArray()) {
+                expected.put(e.getKey(), vector(e.getValue().getAsJsonArray()));
             } else if ("loss".equals(e.getKey())) {
-                loss = e.getValue().getAsDouble();
+                loss = number(e.getValue());
+            } else {
+                expected.put(
+                        e.getKey(), new Values(new Shape(), new double[] {number(e.getValue())}));
             }
         }
         return new ReferenceCase(
@@ -214,9 +238,23 @@ public record ReferenceCase(
         JsonArray dataJson = json.getAsJsonArray("data");
         double[] data = new double[dataJson.size()];
         for (int i = 0; i < data.length; i++) {
-            data[i] = dataJson.get(i).getAsDouble();
+            data[i] = number(dataJson.get(i));
         }
         return new Values(new Shape(shape), data);
+    }
+
+    /** Reads a plain list of numbers (as the golden metric cases write per-class values). */
+    private static Values vector(JsonArray json) {
+        double[] data = new double[json.size()];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = number(json.get(i));
+        }
+        return new Values(new Shape(data.length), data);
+    }
+
+    /** Reads a number, {@code null} standing for NaN. */
+    private static double number(JsonElement json) {
+        return json.isJsonNull() ? Double.NaN : json.getAsDouble();
     }
 
     /** {@inheritDoc} */

@@ -10,7 +10,8 @@ import java.util.TreeMap;
  * kind, printed at the end of the suite by {@link ErrorReport}.
  *
  * <p>An element passes when \( |a - e| \le \mathrm{abs} + \mathrm{rel} \cdot |e| \): values use
- * 1e-4 + 1e-4 relative, gradients and arrays 1e-5 + 1e-3 relative.
+ * 1e-4 + 1e-4 relative, gradients and arrays 1e-5 + 1e-3 relative. An expected NaN (a metric that
+ * measured nothing) passes only for an actual NaN; any other NaN or infinity fails.
  */
 public final class Tolerance {
 
@@ -88,6 +89,12 @@ public final class Tolerance {
         double worstRatio = 0;
         int worstAt = -1;
         for (int i = 0; i < actual.length; i++) {
+            if (Double.isNaN(expected[i])) {
+                if (!Double.isNaN(actual[i])) {
+                    fail(what + "[" + i + "] = " + actual[i] + ", expected NaN");
+                }
+                continue;
+            }
             double error = Math.abs(actual[i] - expected[i]);
             if (Double.isNaN(actual[i]) || Double.isInfinite(actual[i])) {
                 fail(what + "[" + i + "] = " + actual[i] + ", expected " + expected[i]);

@@ -34,6 +34,27 @@ public record ClassIndexLabels(NDArray index, NDArray valid) {
      *     nor the ignore index
      */
     public static ClassIndexLabels of(NDArray labels, NDArray logits, int ignoreIndex) {
+        requireValid(labels, logits, ignoreIndex);
+        NDArray asLong =
+                labels.toType(DataType.INT64, false).reshape(classAxisKept(logits.getShape()));
+        NDArray labelled = asLong.neq(ignoreIndex);
+        NDArray valid = labelled.toType(logits.getDataType(), false);
+        NDArray index = asLong.mul(labelled.toType(DataType.INT64, false));
+        return new ClassIndexLabels(index, valid);
+    }
+
+    /**
+     * Validates class-index labels against the logits' shape without normalising them: the checks
+     * of {@link #of}, for callers that read the labels another way (the metrics copy them to the
+     * host).
+     *
+     * @param labels the labels, {@code (N, d1..dk)} or {@code (N, 1, d1..dk)}
+     * @param logits the logits, {@code (N, C, d1..dk)}
+     * @param ignoreIndex the label value that marks pixels without a class
+     * @throws IllegalArgumentException if the shape does not match or a value is neither a class
+     *     nor the ignore index
+     */
+    public static void requireValid(NDArray labels, NDArray logits, int ignoreIndex) {
         Shape logitShape = logits.getShape();
         Shape keptShape = classAxisKept(logitShape);
         Shape labelShape = labels.getShape();
@@ -52,12 +73,6 @@ public record ClassIndexLabels(NDArray index, NDArray valid) {
         Shapes.requireNumeric(labels, "labels");
         int numClasses = Math.toIntExact(logitShape.get(1));
         ValueChecks.requireClassOrIgnore(labels, "labels", numClasses, ignoreIndex);
-
-        NDArray asLong = labels.toType(DataType.INT64, false).reshape(keptShape);
-        NDArray labelled = asLong.neq(ignoreIndex);
-        NDArray valid = labelled.toType(logits.getDataType(), false);
-        NDArray index = asLong.mul(labelled.toType(DataType.INT64, false));
-        return new ClassIndexLabels(index, valid);
     }
 
     private static Shape classAxisKept(Shape logitShape) {

@@ -2,13 +2,9 @@ package io.github.segloss.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
+import io.github.segloss.internal.MaskHeadInputs;
 import io.github.segloss.internal.SafeMath;
-import io.github.segloss.internal.Shapes;
-import io.github.segloss.internal.ValueChecks;
 
 /**
  * The mask loss of Mask R-CNN: the mean binary cross-entropy with logits of each RoI's
@@ -66,62 +62,15 @@ public class MaskRcnnMaskLoss extends Loss {
     /** {@inheritDoc} */
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
-        NDArray logits = predictions.head();
-        Shapes.requireFloat(logits, "maskLogits", 4, "(R, K, M, M)");
-        Shape shape = logits.getShape();
-        if (shape.dimension() != 4) {
-            throw new IllegalArgumentException(
-                    "maskLogits must have shape (R, K, M, M), got " + shape);
-        }
-        long rois = shape.get(0);
-        long classes = shape.get(1);
-        if (classAgnostic && classes != 1) {
-            throw new IllegalArgumentException(
-                    "maskLogits of a class-agnostic mask loss must have K = 1 channel, got "
-                            + shape);
-        }
-        if (labels.size() != 2) {
-            throw new IllegalArgumentException(
-                    "labels must be NDList(classIds (R), targets (R, M, M)), got "
-                            + labels.size()
-                            + " array(s)");
-        }
-        NDArray classIds = labels.get(0);
-        NDArray targets = labels.get(1);
-        Shapes.requireShape(classIds, "classIds", new Shape(rois), "(R) with R from maskLogits");
-        Shapes.requireNumeric(classIds, "classIds");
-        Shapes.requireShape(
-                targets,
-                "targets",
-                new Shape(rois, shape.get(2), shape.get(3)),
-                "(R, M, M) like maskLogits " + shape);
-        if (!targets.getDataType().isFloating()) {
-            throw new IllegalArgumentException(
-                    "targets must be a floating-point array, got " + targets.getDataType());
-        }
-        if (rois == 0) {
+        MaskHeadInputs inputs = MaskHeadInputs.of(labels, predictions, classAgnostic);
+        NDArray logits = inputs.logits();
+        if (inputs.rois() == 0) {
             return logits.sum().mul(0);
-        }
-        if (!classAgnostic) {
-            ValueChecks.requireClassOrIgnore(classIds, "classIds", classes, ValueChecks.NO_IGNORE);
-        }
-        ValueChecks.requireRange(targets, "targets", 0, 1);
-
-        NDArray selected;
-        if (classes == 1) {
-            selected = logits.reshape(rois, shape.get(2), shape.get(3));
-        } else {
-            NDArray index =
-                    classIds.toType(DataType.INT64, false)
-                            .reshape(rois, 1, 1, 1)
-                            .broadcast(new Shape(rois, 1, shape.get(2), shape.get(3)));
-            selected =
-                    logits.get(new NDIndex().addAllDim().addPickDim(index))
-                            .reshape(rois, shape.get(2), shape.get(3));
         }
         NDArray perPixel =
                 SafeMath.binaryCrossEntropyWithLogits(
-                        selected, targets.toType(logits.getDataType(), false));
+                        inputs.selectedLogits(),
+                        inputs.targets().toType(logits.getDataType(), false));
         return perPixel.mean();
     }
 

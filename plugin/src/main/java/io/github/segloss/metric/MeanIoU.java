@@ -1,0 +1,174 @@
+package io.github.segloss.metric;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.training.evaluator.Evaluator;
+
+/**
+ * Mean intersection over union of semantic segmentation, accumulated as a C×C confusion matrix of
+ * pixel counts (rows = true class, columns = predicted class).
+ *
+ * <p>With \( n_{ij} \) the labelled pixels of class \(i\) predicted as \(j\), the IoU of class
+ * \(c\) is \( \mathrm{IoU}_c = n_{cc} / (\sum_j n_{cj} + \sum_i n_{ic} - n_{cc}) \), and
+ *
+ * <p>\( \mathrm{mIoU} = \frac{1}{|K|} \sum_{c \in K} \mathrm{IoU}_c \), with \(K\) the classes
+ * whose union is non-empty (labelled or predicted at least once).
+ *
+ * <p>A class that is predicted but never labelled counts with IoU 0; a class that is neither is
+ * left out of the mean (NaN-mean). The accumulator reads NaN when no class was measured.
+ *
+ * <p>Labels ({@code labels.head()}) are {@code (N, d1..dk)} or {@code (N, 1, d1..dk)}, integers or
+ * whole-number floats, each a class in {@code [0, C)} or the ignore index; ignored pixels are not
+ * counted. Predictions ({@code predictions.head()}) are logits {@code (N, C, d1..dk)}, read as
+ * their argmax over axis 1, or class ids of the labels' shape. The counts are exact integers, so a
+ * batch gives the same number whether it is evaluated whole or split across devices, and the
+ * matrices of several workers merge by addition ({@link #mergeConfusionMatrix}).
+ */
+public class MeanIoU extends Evaluator {
+
+    /** The ignore label of the PSPNet and DeepLab recipes, and the default here. */
+    public static final int DEFAULT_IGNORE_INDEX = 255;
+
+    private final int numClasses;
+    private final int ignoreIndex;
+    private final Accumulators<ConfusionMatrix> accumulators;
+
+    /**
+     * Creates a mean-IoU evaluator named "mIoU" that ignores label 255.
+     *
+     * @param numClasses the number of classes C
+     */
+    public MeanIoU(int numClasses) {
+        this("mIoU", numClasses, DEFAULT_IGNORE_INDEX);
+    }
+
+    /**
+     * Creates a mean-IoU evaluator.
+     *
+     * @param name the name that training logs show
+     * @param numClasses the number of classes C, at least 1
+     * @param ignoreIndex the label that marks pixels without a class; a value inside {@code [0, C)}
+     *     leaves that class's pixels uncounted
+     * @throws IllegalArgumentException if numClasses is below 1
+     */
+    public MeanIoU(String name, int numClasses, int ignoreIndex) {
+        super(name);
+        if (numClasses < 1) {
+            throw new IllegalArgumentException("numClasses must be >= 1, got " + numClasses);
+        }
+        this.numClasses = numClasses;
+        this.ignoreIndex = ignoreIndex;
+        this.accumulators =
+                new Accumulators<>(name, ConfusionMatrix.empty(numClasses), ConfusionMatrix::plus);
+    }
+
+    /**
+     * Returns the number of classes C.
+     *
+     * @return C
+     */
+    public int getNumClasses() {
+        return numClasses;
+    }
+
+    /**
+     * Returns the label that marks pixels without a class.
+     *
+     * @return the ignore index
+     */
+    public int getIgnoreIndex() {
+        return ignoreIndex;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Returns the batch's mean IoU as a 0-d float32 array on the predictions' manager (NaN if no
+     * class was measured).
+     */
+    @Override
+    public NDArray evaluate(NDList labels, NDList predictions) {
+        float value = (float) count(labels, predictions).meanIoU();
+        return predictions.head().getManager().create(value);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void addAccumulator(String key) {
+        accumulators.reset(key);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void updateAccumulator(String key, NDList labels, NDList predictions) {
+        updateAccumulators(new String[] {key}, labels, predictions);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void updateAccumulators(String[] keys, NDList labels, NDList predictions) {
+        accumulators.add(keys, count(labels, predictions));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void resetAccumulator(String key) {
+        accumulators.reset(key);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Returns the mean IoU of the accumulated confusion matrix, NaN if no class was measured.
+     */
+    @Override
+    public float getAccumulator(String key) {
+        return (float) accumulators.get(key).meanIoU();
+    }
+
+    /**
+     * Returns the IoU of each class from the accumulated confusion matrix, NaN for a class that was
+     * neither labelled nor predicted.
+     *
+     * @param key the accumulator's key
+     * @return C values
+     * @throws IllegalArgumentException if the key has no accumulator
+     */
+    public float[] getPerClassIoU(String key) {
+        double[] iou = accumulators.get(key).perClassIoU();
+        float[] result = new float[iou.length];
+        for (int c = 0; c < iou.length; c++) {
+            result[c] = (float) iou[c];
+        }
+        return result;
+    }
+
+    /**
+     * Returns a copy of the accumulated confusion matrix.
+     *
+     * @param key the accumulator's key
+     * @return C×C counts, {@code [trueClass][predictedClass]}
+     * @throws IllegalArgumentException if the key has no accumulator
+     */
+    public long[][] getConfusionMatrix(String key) {
+        return accumulators.get(key).toArray();
+    }
+
+    /**
+     * Adds a confusion matrix to the accumulator of the key, e.g. the matrix of another worker
+     * ({@link #getConfusionMatrix}); the mean IoU of the sum is that of all their pixels.
+     *
+     * @param key the accumulator's key
+     * @param counts C×C non-negative counts, {@code [trueClass][predictedClass]}
+     * @throws IllegalArgumentException if the key has no accumulator, or the counts are not C×C or
+     *     one is negative
+     */
+    public void mergeConfusionMatrix(String key, long[][] counts) {
+        accumulators.add(new String[] {key}, ConfusionMatrix.copyOf(counts, numClasses));
+    }
+
+    private ConfusionMatrix count(NDList labels, NDList predictions) {
+        return ConfusionMatrix.of(
+                PixelClasses.of(labels, predictions, numClasses, ignoreIndex), numClasses);
+    }
+}

@@ -1,0 +1,114 @@
+package io.github.segloss.metric;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.github.segloss.internal.ClassIndexLabels;
+import io.github.segloss.internal.Shapes;
+import io.github.segloss.internal.ValueChecks;
+
+/**
+ * The true and the predicted class of every pixel of a batch, validated and copied to the host: the
+ * label and prediction conventions shared by {@link MeanIoU} and {@link PixelAccuracy}.
+ *
+ * <p>Labels ({@code labels.head()}) are {@code (N, d1..dk)} or {@code (N, 1, d1..dk)}, of any
+ * integer type or floats holding whole numbers, each a class in {@code [0, C)} or the ignore index.
+ * Predictions ({@code predictions.head()}) are either
+ *
+ * <ul>
+ *   <li>class ids of the labels' shape (integers or whole-number floats in {@code [0, C)}), or
+ *   <li>floating-point logits {@code (N, C, d1..dk)}, read as their argmax over axis 1.
+ * </ul>
+ *
+ * <p>Predictions of exactly the labels' shape are class ids; any other shape is read as logits.
+ *
+ * @param truth the label of each pixel, in row-major order
+ * @param predicted the predicted class of each pixel, in the same order
+ * @param ignoreIndex the label that marks pixels without a class
+ */
+record PixelClasses(int[] truth, int[] predicted, int ignoreIndex) {
+
+    /** Marks a number of classes that only the logits can tell. */
+    static final int UNKNOWN_CLASSES = 0;
+
+    /**
+     * Validates a batch and copies its labels and predicted classes to the host, one copy each.
+     *
+     * @param labels the labels, {@code labels.head()} is read
+     * @param predictions the predictions, {@code predictions.head()} is read
+     * @param numClasses the number of classes C, or {@link #UNKNOWN_CLASSES} to take it from the
+     *     logits (class ids are then only required to be whole numbers from 0 to below {@link
+     *     Integer#MAX_VALUE})
+     * @param ignoreIndex the label that marks pixels without a class
+     * @return the pixels' true and predicted classes
+     * @throws IllegalArgumentException naming the argument, the expected and the actual shape or
+     *     value
+     */
+    static PixelClasses of(NDList labels, NDList predictions, int numClasses, int ignoreIndex) {
+        NDArray label = labels.head();
+        NDArray prediction = predictions.head();
+        boolean classIds = prediction.getShape().equals(label.getShape());
+        if (classIds) {
+            long classes = numClasses == UNKNOWN_CLASSES ? Integer.MAX_VALUE : numClasses;
+            Shapes.requireNumeric(label, "labels");
+            Shapes.requireNumeric(prediction, "predictions");
+            ValueChecks.requireClassOrIgnore(label, "labels", classes, ignoreIndex);
+            ValueChecks.requireClassOrIgnore(
+                    prediction, "predictions", classes, ValueChecks.NO_IGNORE);
+        } else {
+            requireLogits(prediction, label, numClasses);
+            ClassIndexLabels.requireValid(label, prediction, ignoreIndex);
+        }
+        if (label.size() == 0) {
+            return new PixelClasses(new int[0], new int[0], ignoreIndex);
+        }
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray ids = classIds ? prediction : prediction.argMax(1);
+            int[] truth = label.toType(DataType.INT32, false).toIntArray();
+            int[] predicted = ids.toType(DataType.INT32, false).toIntArray();
+            return new PixelClasses(truth, predicted, ignoreIndex);
+        }
+    }
+
+    private static void requireLogits(NDArray logits, NDArray labels, int numClasses) {
+        Shape shape = logits.getShape();
+        if (!logits.getDataType().isFloating() || shape.dimension() < 2) {
+            throw new IllegalArgumentException(
+                    "predictions must be class ids of the labels' shape "
+                            + labels.getShape()
+                            + " or floating-point logits (N, C, d1..dk), got "
+                            + logits.getDataType()
+                            + " "
+                            + shape);
+        }
+        if (numClasses != UNKNOWN_CLASSES && shape.get(1) != numClasses) {
+            throw new IllegalArgumentException(
+                    "predictions must be logits (N, C, d1..dk) with C = numClasses = "
+                            + numClasses
+                            + ", got "
+                            + shape);
+        }
+    }
+
+    /**
+     * Returns the number of pixels, ignored ones included.
+     *
+     * @return the pixel count
+     */
+    int size() {
+        return truth.length;
+    }
+
+    /**
+     * Tells whether pixel {@code i} has a class (its label is not the ignore index).
+     *
+     * @param i the pixel's position
+     * @return true if the pixel counts
+     */
+    boolean isLabelled(int i) {
+        return truth[i] != ignoreIndex;
+    }
+}

@@ -1,0 +1,14 @@
+/**
+ * DJL {@link ai.djl.training.evaluator.Evaluator}s for segmentation: {@link
+ * io.github.segloss.metric.MeanIoU} and {@link io.github.segloss.metric.PixelAccuracy} for semantic
+ * segmentation, and the Mask R-CNN mask metrics of detectron2 ({@link
+ * io.github.segloss.metric.MaskRcnnMaskMetric}, made by {@link
+ * io.github.segloss.metric.MaskRcnnMaskMetrics}).
+ *
+ * <p>Each evaluator accumulates integer counts per accumulator key (a confusion matrix, or counts
+ * of pixels), so a batch gives the same number whether it is evaluated whole or split across
+ * devices, and results merge by addition. An accumulator that has counted nothing reads NaN. Bad
+ * input raises an {@link java.lang.IllegalArgumentException} naming the argument, the expected and
+ * the actual shape or value, as the losses do.
+ */
+package io.github.segloss.metric;
