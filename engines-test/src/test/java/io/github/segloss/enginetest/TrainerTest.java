@@ -19,6 +19,11 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
 import io.github.segloss.loss.DeepSupervisionLoss;
+import io.github.segloss.loss.DiceLoss;
+import io.github.segloss.loss.PixelCrossEntropyLoss;
+import io.github.segloss.loss.SegmentationMode;
+import io.github.segloss.loss.WeightedSumLoss;
+import io.github.segloss.metric.MeanIoU;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Random;
@@ -26,8 +31,9 @@ import org.testng.annotations.Factory;
 import org.testng.annotations.Test;
 
 /**
- * A real DJL {@link Trainer} on this engine: a two-head net trained with {@link
- * DeepSupervisionLoss#pspnet()} by {@link EasyTrain} on data with ignored pixels.
+ * A real DJL {@link Trainer} on this engine, trained by {@link EasyTrain} on data with ignored
+ * pixels: a two-head net with {@link DeepSupervisionLoss#pspnet()}, and with cross-entropy plus
+ * Dice judged by {@link MeanIoU}.
  */
 public class TrainerTest extends EngineTest {
 
@@ -109,6 +115,59 @@ public class TrainerTest extends EngineTest {
                 assertTrue(Float.isNaN(evaluations.get("validate_aux")));
                 assertEquals(evaluations.get("validate_loss"), validateMain, 1e-6f);
                 assertTrue(validateMain < first, "validation " + validateMain + " vs " + first);
+            }
+        }
+    }
+
+    @Test
+    public void crossEntropyPlusDiceTrainsAndMeanIoURises() throws IOException, TranslateException {
+        WeightedSumLoss loss =
+                WeightedSumLoss.builder()
+                        .optName("CEDice")
+                        .add(PixelCrossEntropyLoss.builder().optName("CE").build(), 1f)
+                        .add(
+                                DiceLoss.builder()
+                                        .setMode(SegmentationMode.MULTICLASS)
+                                        .optIgnoreIndex(255)
+                                        .optName("Dice")
+                                        .build(),
+                                1f)
+                        .build();
+        MeanIoU meanIoU = new MeanIoU("mIoU", CLASSES, 255);
+        DefaultTrainingConfig config =
+                new DefaultTrainingConfig(loss)
+                        .optOptimizer(
+                                Optimizer.adam()
+                                        .optLearningRateTracker(Tracker.fixed(0.05f))
+                                        .build())
+                        .optDevices(new Device[] {Device.cpu()})
+                        .addEvaluator(meanIoU)
+                        .addTrainingListeners(TrainingListener.Defaults.logging());
+        loss.getComponents().forEach(config::addEvaluator);
+
+        try (Model model = Model.newInstance("ce-dice", Device.cpu(), engine)) {
+            model.setBlock(new TwoHeadNet(CLASSES));
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.setMetrics(new Metrics());
+                trainer.initialize(new Shape(8, CLASSES, SIZE, SIZE));
+                EasyTrain.fit(trainer, EPOCHS, dataset(manager, 3), dataset(manager, 4));
+
+                Metrics metrics = trainer.getMetrics();
+                double first = metrics.getMetric("train_epoch_CEDice").get(0).getValue();
+                double last = metrics.getMetric("train_epoch_CEDice").get(EPOCHS - 1).getValue();
+                assertTrue(last < 0.8 * first, "loss fell from " + first + " to " + last);
+                double firstIoU = metrics.getMetric("validate_epoch_mIoU").get(0).getValue();
+                double lastIoU =
+                        metrics.getMetric("validate_epoch_mIoU").get(EPOCHS - 1).getValue();
+                assertTrue(
+                        lastIoU > firstIoU && lastIoU > 0.6,
+                        "validation mIoU went from " + firstIoU + " to " + lastIoU);
+
+                Map<String, Float> evaluations = trainer.getTrainingResult().getEvaluations();
+                float ce = evaluations.get("train_CE");
+                float dice = evaluations.get("train_Dice");
+                assertTrue(ce > 0 && dice > 0, "CE " + ce + ", Dice " + dice);
+                assertEquals(evaluations.get("train_loss"), ce + dice, 1e-3 * (ce + dice));
             }
         }
     }
