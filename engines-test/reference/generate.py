@@ -228,6 +228,7 @@ def main():
                       {"logits": pred.detach(), "target": target, "mask": mask}, ["logits"],
                       {"loss": loss.item(), "grad_logits": pred.grad}))
     cases.extend(family_cases())
+    cases.extend(resize_cases())
     with open(OUT, "w") as out:
         json.dump({"generator": "engines-test/reference/generate.py",
                    "torch": torch.__version__, "torchvision": torchvision.__version__,
@@ -517,6 +518,26 @@ def family_cases():
     # gamma 0: the focal loss is the one-vs-rest cross-entropy.
     cases.append(smp_focal_case("focal_multilabel_gamma0", {"mode": "MULTILABEL", "gamma": 0.0},
                                 (2, 3, 4, 5)))
+    return cases
+
+
+def resize_cases():
+    cases = []
+    for name, shape, size, align in [("resize_up_x4", (2, 3, 5, 6), (20, 24), False),
+                                     ("resize_up_odd_align", (1, 2, 4, 7), (9, 10), True),
+                                     ("resize_down", (2, 2, 13, 11), (6, 4), False),
+                                     ("resize_mixed_align", (1, 3, 6, 3), (3, 8), True)]:
+        x = f32(torch.randn(shape)).requires_grad_()
+        out = F.interpolate(x, size=size, mode="bilinear", align_corners=align)
+        upstream = f32(torch.randn(out.shape))
+        loss = (out * upstream).sum()
+        loss.backward()
+        cases.append(case(name, "BilinearResize",
+                          {"height": size[0], "width": size[1], "alignCorners": align},
+                          TORCH + " interpolate(mode='bilinear'); loss = sum(out * upstream)",
+                          {"features": x.detach(), "upstream": upstream}, ["features"],
+                          {"loss": loss.item(), "output": out.detach(),
+                           "grad_features": x.grad}))
     return cases
 
 

@@ -24,6 +24,7 @@ import io.github.segloss.loss.PixelCrossEntropyLoss;
 import io.github.segloss.loss.SegmentationMode;
 import io.github.segloss.loss.TverskyLoss;
 import io.github.segloss.loss.WeightedSumLoss;
+import io.github.segloss.target.BilinearResize;
 import io.github.segloss.target.MaskTargets;
 import io.github.segloss.target.RoiAlign;
 import java.util.ArrayList;
@@ -59,7 +60,8 @@ public class GoldenConformanceTest extends EngineTest {
                     "BinaryCrossEntropyLoss",
                     "LovaszLoss",
                     "OhemCrossEntropyLoss",
-                    "WeightedSumLoss");
+                    "WeightedSumLoss",
+                    "BilinearResize");
 
     @Factory(dataProvider = "engines", dataProviderClass = Engines.class)
     public GoldenConformanceTest(String engine) {
@@ -284,6 +286,17 @@ public class GoldenConformanceTest extends EngineTest {
                                     .build();
                     return singleLogits(c, grads, loss);
                 }
+            case "BilinearResize":
+                return () -> {
+                    NDArray out =
+                            BilinearResize.resize(
+                                    grads.get("features"),
+                                    p.get("height").getAsInt(),
+                                    p.get("width").getAsInt(),
+                                    p.get("alignCorners").getAsBoolean());
+                    outputs.put("output", out);
+                    return out.mul(c.input("upstream").toFloat(manager)).sum();
+                };
             default:
                 throw new IllegalStateException("no runner for " + c.loss());
         }

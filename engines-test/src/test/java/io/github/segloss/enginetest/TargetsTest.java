@@ -5,6 +5,7 @@ import static org.testng.Assert.assertEquals;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.segloss.target.BilinearResize;
 import io.github.segloss.target.MaskTargets;
 import io.github.segloss.target.RoiAlign;
 import org.testng.annotations.Factory;
@@ -161,5 +162,24 @@ public class TargetsTest extends EngineTest {
         Expect.illegalArgument(() -> RoiAlign.builder().build(), "setOutputSize");
         Expect.illegalArgument(
                 () -> RoiAlign.builder().optSpatialScale(-1), "spatialScale", "-1.0");
+    }
+
+    @Test
+    public void resizeRejectsBadInput() {
+        Expect.illegalArgument(
+                () -> BilinearResize.resize(manager.ones(new Shape(2, 3, 4)), 2, 2, false),
+                "input",
+                "(N, C, H, W)",
+                "(2, 3, 4)");
+        Expect.illegalArgument(
+                () -> BilinearResize.resize(manager.ones(new Shape(1, 1, 4, 4)), 0, 2, false),
+                "output size",
+                "0 x 2");
+    }
+
+    @Test
+    public void resizeToTheSameSizeIsTheIdentity() {
+        NDArray x = manager.arange(12f).reshape(1, 1, 3, 4);
+        assertEquals(BilinearResize.resize(x, 3, 4, false).toFloatArray(), x.toFloatArray());
     }
 }

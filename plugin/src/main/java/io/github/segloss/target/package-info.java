@@ -1,6 +1,7 @@
 /**
- * Targets for the segmentation losses: {@link io.github.segloss.target.RoiAlign} (torchvision's RoI
- * Align as interpolation-matrix products, differentiable on every engine) and {@link
- * io.github.segloss.target.MaskTargets} (Mask R-CNN mask targets).
+ * Targets and resampling for the segmentation losses, differentiable on every engine: {@link
+ * io.github.segloss.target.RoiAlign} (torchvision's RoI Align as interpolation-matrix products),
+ * {@link io.github.segloss.target.MaskTargets} (Mask R-CNN mask targets) and {@link
+ * io.github.segloss.target.BilinearResize} (PyTorch's bilinear interpolate).
  */
 package io.github.segloss.target;
