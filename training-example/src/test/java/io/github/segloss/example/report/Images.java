@@ -62,15 +62,4 @@ final class Images {
     static int countOther(BufferedImage image, int rgb) {
         return image.getWidth() * image.getHeight() - count(image, rgb);
     }
-
-    /** How many distinct colours the image has. */
-    static int colours(BufferedImage image) {
-        java.util.Set<Integer> colours = new java.util.HashSet<>();
-        for (int y = 0; y < image.getHeight(); y++) {
-            for (int x = 0; x < image.getWidth(); x++) {
-                colours.add(image.getRGB(x, y) & 0xFFFFFF);
-            }
-        }
-        return colours.size();
-    }
 }
