@@ -35,6 +35,14 @@ public record EpochMetrics(
     /**
      * Checks and copies the components.
      *
+     * @param epoch the epoch number, at least 0
+     * @param trainLoss the mean training losses by name in insertion order, the total first
+     * @param validationLoss the mean validation loss
+     * @param meanIoU the validation mean IoU
+     * @param pixelAccuracy the validation pixel accuracy
+     * @param perClassIoU the validation IoU of each class, by class id
+     * @param seconds the epoch's wall-clock time in seconds
+     * @param imagesPerSecond the training throughput
      * @throws IllegalArgumentException if epoch is negative, or a loss name is blank or holds a
      *     line break
      * @throws NullPointerException if trainLoss, one of its keys or values, or perClassIoU is null

@@ -24,6 +24,10 @@ import java.util.Set;
  */
 public final class LossCurve {
 
+    static {
+        Headless.ensure();
+    }
+
     /** The colour of the validation loss. */
     static final Color VALIDATION = new Color(0xD62728);
 

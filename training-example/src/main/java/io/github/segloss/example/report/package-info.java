@@ -11,7 +11,8 @@
  * <p>Every file is written atomically by {@link io.github.segloss.example.report.AtomicFiles}: a
  * reader (or a crash) sees the previous file or the new one, never half of one. Images are drawn
  * off-screen with Java SE only and need no display: the classes that draw set {@code
- * java.awt.headless=true} before their first use of AWT unless the property is already set. Bad
+ * java.awt.headless=true} before their first use of AWT unless the property is already set (see
+ * {@link io.github.segloss.example.report.Headless} for a program that touches AWT earlier). Bad
  * input raises an {@link java.lang.IllegalArgumentException} naming the argument, the expected and
  * the actual value.
  */
