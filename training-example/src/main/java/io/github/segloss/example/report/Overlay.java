@@ -155,6 +155,9 @@ public final class Overlay {
                             + " and "
                             + predictions.size());
         }
+        if (images.isEmpty()) {
+            throw new IllegalArgumentException("images must hold at least 1 sample, got 0");
+        }
         GridLayout layout = GridLayout.of(images.size(), width, height);
         BufferedImage grid =
                 new BufferedImage(layout.width(), layout.height(), BufferedImage.TYPE_INT_RGB);

@@ -201,6 +201,18 @@ public class OverlayTest {
     }
 
     @Test
+    public void anEmptyGridIsRejected() throws IOException {
+        Path file = TempFolders.create().resolve("predictions.png");
+
+        IllegalArgumentException e =
+                expectThrows(
+                        IllegalArgumentException.class,
+                        () -> Overlay.writeGrid(file, List.of(), List.of(), List.of(), 4, 4));
+
+        assertEquals(e.getMessage(), "images must hold at least 1 sample, got 0");
+    }
+
+    @Test
     public void aBadPredictionIsNamedByItsRow() throws IOException {
         Path file = TempFolders.create().resolve("predictions.png");
 
