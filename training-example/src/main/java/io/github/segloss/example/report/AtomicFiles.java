@@ -1,0 +1,144 @@
+package io.github.segloss.example.report;
+
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Atomic file writes: the content goes to a temporary file in the target's folder, is forced to the
+ * disk, and is then moved over the target with {@link StandardCopyOption#ATOMIC_MOVE} (or with
+ * {@link StandardCopyOption#REPLACE_EXISTING} where the file system cannot move atomically). A
+ * reader, or a run killed half-way, sees the previous file or the new one, never a part of one.
+ *
+ * <p>The temporary file is named {@code .<target name>.<random>.tmp}; it is deleted if the writer
+ * throws, and the previous target is then left as it was. The target's folder is created if
+ * missing.
+ */
+public final class AtomicFiles {
+
+    private static final int NAME_ATTEMPTS = 16;
+
+    private AtomicFiles() {}
+
+    /**
+     * Writes a file atomically.
+     *
+     * @param target the file to write or replace
+     * @param writer writes the content to the stream it is given; closing that stream only flushes
+     *     it
+     * @throws IOException if the writer or the file system fails; the target is then unchanged and
+     *     the temporary file removed
+     */
+    public static void write(Path target, IoConsumer<OutputStream> writer) throws IOException {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(writer, "writer");
+        Path absolute = target.toAbsolutePath();
+        Path fileName = absolute.getFileName();
+        if (fileName == null) {
+            throw new IllegalArgumentException("target must name a file, got " + target);
+        }
+        Path folder = absolute.getParent();
+        Files.createDirectories(folder);
+        Path temp = createTemp(folder, fileName.toString());
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                OutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(channel));
+                writer.accept(new UnclosableStream(buffered));
+                buffered.flush();
+                channel.force(true);
+            }
+            move(temp, absolute);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        syncFolder(folder);
+    }
+
+    private static Path createTemp(Path folder, String name) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            String suffix = Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
+            Path temp = folder.resolve("." + name + "." + suffix + ".tmp");
+            try {
+                return Files.createFile(temp);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == NAME_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void move(Path temp, Path target) throws IOException {
+        try {
+            Files.move(
+                    temp,
+                    target,
+                    StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * Makes the rename durable where the platform can sync a folder (Linux, macOS); best effort.
+     */
+    private static void syncFolder(Path folder) {
+        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | RuntimeException e) {
+            // Windows cannot open a folder as a channel; the move itself has succeeded.
+        }
+    }
+
+    /**
+     * A consumer that may throw {@link IOException}.
+     *
+     * @param <T> the type of the value consumed
+     */
+    @FunctionalInterface
+    public interface IoConsumer<T> {
+
+        /**
+         * Consumes a value.
+         *
+         * @param value the value
+         * @throws IOException if writing fails
+         */
+        void accept(T value) throws IOException;
+    }
+
+    /** Passes writes through; close only flushes, so the channel is closed by its owner. */
+    private static final class UnclosableStream extends FilterOutputStream {
+
+        UnclosableStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}

@@ -1,0 +1,303 @@
+package io.github.segloss.example.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * {@code metrics.csv}: one row per epoch, written whole (and atomically) after every epoch and read
+ * back to resume a run.
+ *
+ * <p>The header is {@code epoch,train_<name>...,val_loss,mIoU,pixel_accuracy,iou_<class>...,
+ * seconds,images_per_second}, with one {@code train_} column per training loss component (the total
+ * first, in the order of the epochs' maps) and one {@code iou_} column per class. The file is UTF-8
+ * with {@code \n} line ends; names holding a comma or a quote are quoted as RFC 4180 says.
+ *
+ * <p>Numbers are written as {@link Double#toString(double)} writes them, so they read back exactly.
+ * NaN is an empty cell (pandas, R and spreadsheets read it as missing); infinities are {@code inf}
+ * and {@code -inf}. {@link #read} also accepts {@code NaN}, {@code Infinity} and {@code -Infinity}.
+ * A component that some epoch lacks is written as an empty cell there and reads back as NaN.
+ */
+public final class MetricsCsv {
+
+    private static final String EPOCH = "epoch";
+    private static final String TRAIN_PREFIX = "train_";
+    private static final String IOU_PREFIX = "iou_";
+    private static final List<String> VALIDATION = List.of("val_loss", "mIoU", "pixel_accuracy");
+    private static final List<String> TIMING = List.of("seconds", "images_per_second");
+
+    private MetricsCsv() {}
+
+    /**
+     * Writes or rewrites {@code metrics.csv} atomically.
+     *
+     * @param file the file to write
+     * @param classNames the class names, by class id, for the {@code iou_} columns
+     * @param epochs the epochs, one row each, in the list's order
+     * @throws IllegalArgumentException if a class name holds a line break, or an epoch's
+     *     perClassIoU does not have one value per class
+     * @throws IOException if the file cannot be written; the previous file is then unchanged
+     */
+    public static void write(Path file, List<String> classNames, List<EpochMetrics> epochs)
+            throws IOException {
+        Objects.requireNonNull(file, "file");
+        requireClassNames(classNames);
+        Objects.requireNonNull(epochs, "epochs");
+        for (int i = 0; i < epochs.size(); i++) {
+            EpochMetrics epoch = Objects.requireNonNull(epochs.get(i), "epochs[" + i + "]");
+            int values = epoch.perClassIoU().length;
+            if (values != classNames.size()) {
+                throw new IllegalArgumentException(
+                        "epochs["
+                                + i
+                                + "].perClassIoU must have one value per class name ("
+                                + classNames.size()
+                                + "), got "
+                                + values);
+            }
+        }
+        List<String> components = components(epochs);
+        StringBuilder text = new StringBuilder();
+        text.append(CsvCells.join(header(components, classNames))).append('\n');
+        for (EpochMetrics epoch : epochs) {
+            text.append(CsvCells.join(row(components, epoch))).append('\n');
+        }
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        AtomicFiles.write(file, out -> out.write(bytes));
+    }
+
+    /**
+     * Reads a file written by {@link #write}.
+     *
+     * @param file the file to read
+     * @param classNames the class names the run uses; they must be the file's {@code iou_} columns
+     * @return the epochs, in the file's order
+     * @throws IllegalArgumentException if classNames differ from the file's {@code iou_} columns
+     * @throws IOException if the file cannot be read or is not a metrics file
+     */
+    public static List<EpochMetrics> read(Path file, List<String> classNames) throws IOException {
+        Objects.requireNonNull(file, "file");
+        requireClassNames(classNames);
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+            lines.remove(lines.size() - 1);
+        }
+        if (lines.isEmpty()) {
+            throw new IOException(file + ": expected a header line, got an empty file");
+        }
+        List<String> header = cells(file, 1, lines.get(0));
+        List<String> components = parseHeader(file, header, classNames);
+        List<EpochMetrics> epochs = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            List<String> row = cells(file, i + 1, lines.get(i));
+            if (row.size() != header.size()) {
+                throw new IOException(
+                        file
+                                + " line "
+                                + (i + 1)
+                                + ": expected "
+                                + header.size()
+                                + " cells as in the header, got "
+                                + row.size());
+            }
+            epochs.add(parseRow(file, i + 1, components, classNames.size(), row));
+        }
+        return epochs;
+    }
+
+    private static void requireClassNames(List<String> classNames) {
+        Objects.requireNonNull(classNames, "classNames");
+        for (int i = 0; i < classNames.size(); i++) {
+            String name = Objects.requireNonNull(classNames.get(i), "classNames[" + i + "]");
+            if (name.indexOf('\n') >= 0 || name.indexOf('\r') >= 0) {
+                throw new IllegalArgumentException(
+                        "classNames[" + i + "] must be a single line, got \"" + name + "\"");
+            }
+        }
+    }
+
+    /** The training loss names of all epochs, in the order they first appear. */
+    private static List<String> components(List<EpochMetrics> epochs) {
+        Set<String> names = new LinkedHashSet<>();
+        for (EpochMetrics epoch : epochs) {
+            names.addAll(epoch.trainLoss().keySet());
+        }
+        return new ArrayList<>(names);
+    }
+
+    private static List<String> header(List<String> components, List<String> classNames) {
+        List<String> header = new ArrayList<>();
+        header.add(EPOCH);
+        components.forEach(name -> header.add(TRAIN_PREFIX + name));
+        header.addAll(VALIDATION);
+        classNames.forEach(name -> header.add(IOU_PREFIX + name));
+        header.addAll(TIMING);
+        return header;
+    }
+
+    private static List<String> row(List<String> components, EpochMetrics epoch) {
+        List<String> row = new ArrayList<>();
+        row.add(Integer.toString(epoch.epoch()));
+        for (String name : components) {
+            row.add(format(epoch.trainLoss().getOrDefault(name, Double.NaN)));
+        }
+        row.add(format(epoch.validationLoss()));
+        row.add(format(epoch.meanIoU()));
+        row.add(format(epoch.pixelAccuracy()));
+        for (double iou : epoch.perClassIoU()) {
+            row.add(format(iou));
+        }
+        row.add(format(epoch.seconds()));
+        row.add(format(epoch.imagesPerSecond()));
+        return row;
+    }
+
+    private static String format(double value) {
+        if (Double.isNaN(value)) {
+            return "";
+        }
+        if (Double.isInfinite(value)) {
+            return value > 0 ? "inf" : "-inf";
+        }
+        return Double.toString(value);
+    }
+
+    /** Checks the header and returns the training loss names of its {@code train_} columns. */
+    private static List<String> parseHeader(Path file, List<String> header, List<String> classNames)
+            throws IOException {
+        int fixed = 1 + VALIDATION.size() + TIMING.size();
+        if (header.size() < fixed || !header.get(0).equals(EPOCH)) {
+            throw new IOException(
+                    file
+                            + ": expected a header starting with \"epoch\" and at least "
+                            + fixed
+                            + " columns, got "
+                            + header);
+        }
+        List<String> components = new ArrayList<>();
+        int column = 1;
+        while (column < header.size() && header.get(column).startsWith(TRAIN_PREFIX)) {
+            components.add(header.get(column).substring(TRAIN_PREFIX.length()));
+            column++;
+        }
+        int iouStart = column + VALIDATION.size();
+        int iouEnd = header.size() - TIMING.size();
+        if (iouStart > iouEnd
+                || !header.subList(column, iouStart).equals(VALIDATION)
+                || !header.subList(iouEnd, header.size()).equals(TIMING)) {
+            throw new IOException(
+                    file
+                            + ": expected the header epoch,train_<name>...,"
+                            + String.join(",", VALIDATION)
+                            + ",iou_<class>...,"
+                            + String.join(",", TIMING)
+                            + ", got "
+                            + header);
+        }
+        List<String> fileClasses = new ArrayList<>();
+        for (String cell : header.subList(iouStart, iouEnd)) {
+            if (!cell.startsWith(IOU_PREFIX)) {
+                throw new IOException(
+                        file + ": expected iou_<class> columns, got \"" + cell + "\" in " + header);
+            }
+            fileClasses.add(cell.substring(IOU_PREFIX.length()));
+        }
+        if (!fileClasses.equals(classNames)) {
+            throw new IllegalArgumentException(
+                    "classNames must be the classes of "
+                            + file
+                            + " "
+                            + fileClasses
+                            + ", got "
+                            + classNames);
+        }
+        return components;
+    }
+
+    private static EpochMetrics parseRow(
+            Path file, int line, List<String> components, int classes, List<String> row)
+            throws IOException {
+        int epoch;
+        try {
+            epoch = Integer.parseInt(row.get(0).trim());
+        } catch (NumberFormatException e) {
+            throw new IOException(
+                    file
+                            + " line "
+                            + line
+                            + ": expected an epoch number, got \""
+                            + row.get(0)
+                            + "\"",
+                    e);
+        }
+        int column = 1;
+        Map<String, Double> trainLoss = new LinkedHashMap<>();
+        for (String name : components) {
+            trainLoss.put(name, parse(file, line, row.get(column++)));
+        }
+        double validationLoss = parse(file, line, row.get(column++));
+        double meanIoU = parse(file, line, row.get(column++));
+        double pixelAccuracy = parse(file, line, row.get(column++));
+        double[] perClassIoU = new double[classes];
+        for (int c = 0; c < classes; c++) {
+            perClassIoU[c] = parse(file, line, row.get(column++));
+        }
+        double seconds = parse(file, line, row.get(column++));
+        double imagesPerSecond = parse(file, line, row.get(column));
+        try {
+            return new EpochMetrics(
+                    epoch,
+                    trainLoss,
+                    validationLoss,
+                    meanIoU,
+                    pixelAccuracy,
+                    perClassIoU,
+                    seconds,
+                    imagesPerSecond);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + " line " + line + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static double parse(Path file, int line, String cell) throws IOException {
+        String text = cell.trim();
+        switch (text.toLowerCase(Locale.ROOT)) {
+            case "":
+            case "nan":
+                return Double.NaN;
+            case "inf":
+            case "+inf":
+            case "infinity":
+            case "+infinity":
+                return Double.POSITIVE_INFINITY;
+            case "-inf":
+            case "-infinity":
+                return Double.NEGATIVE_INFINITY;
+            default:
+                try {
+                    return Double.parseDouble(text);
+                } catch (NumberFormatException e) {
+                    throw new IOException(
+                            file + " line " + line + ": expected a number, got \"" + cell + "\"",
+                            e);
+                }
+        }
+    }
+
+    private static List<String> cells(Path file, int line, String text) throws IOException {
+        try {
+            return CsvCells.split(text);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + " line " + line + ": " + e.getMessage(), e);
+        }
+    }
+}
