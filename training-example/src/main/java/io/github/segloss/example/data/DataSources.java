@@ -79,6 +79,8 @@ public final class DataSources {
                                     SYNTHETIC_SIZE,
                                     SYNTHETIC_CLASSES,
                                     Seeds.mix(seed, 0x7A1L));
+            case "folder" ->
+                    FolderSource.open(DatasetRoot.of(root, name), split, valFraction, seed);
             default ->
                     throw new IllegalArgumentException("format " + name + " is not supported yet");
         };
