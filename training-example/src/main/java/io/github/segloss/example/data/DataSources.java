@@ -81,6 +81,7 @@ public final class DataSources {
                                     Seeds.mix(seed, 0x7A1L));
             case "folder" ->
                     FolderSource.open(DatasetRoot.of(root, name), split, valFraction, seed);
+            case "voc" -> VocSource.open(DatasetRoot.of(root, name), split);
             default ->
                     throw new IllegalArgumentException("format " + name + " is not supported yet");
         };
