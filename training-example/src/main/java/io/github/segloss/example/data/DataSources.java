@@ -82,8 +82,7 @@ public final class DataSources {
             case "folder" ->
                     FolderSource.open(DatasetRoot.of(root, name), split, valFraction, seed);
             case "voc" -> VocSource.open(DatasetRoot.of(root, name), split);
-            default ->
-                    throw new IllegalArgumentException("format " + name + " is not supported yet");
+            default -> CocoSource.open(DatasetRoot.of(root, name), split);
         };
     }
 
