@@ -1,0 +1,112 @@
+package io.github.segloss.example.data;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Opens the {@link SampleSource} of a dataset format. */
+public final class DataSources {
+
+    /** The default synthetic classes. */
+    public static final List<String> SYNTHETIC_CLASSES =
+            List.of("background", "circle", "square", "triangle");
+
+    /** The default number of synthetic training images. */
+    public static final int SYNTHETIC_TRAIN_COUNT = 200;
+
+    /** The default number of synthetic validation images. */
+    public static final int SYNTHETIC_VAL_COUNT = 50;
+
+    /** The default side of synthetic images. */
+    public static final int SYNTHETIC_SIZE = 64;
+
+    /** The formats {@link #open} reads. */
+    public static final List<String> FORMATS = List.of("synthetic", "folder", "voc", "coco");
+
+    private static final Pattern SPLIT_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
+
+    private DataSources() {}
+
+    /**
+     * Opens one split of a dataset.
+     *
+     * <ul>
+     *   <li>"synthetic": no files (root is ignored); {@link #SYNTHETIC_CLASSES}, {@value
+     *       #SYNTHETIC_TRAIN_COUNT} train or {@value #SYNTHETIC_VAL_COUNT} val images of {@value
+     *       #SYNTHETIC_SIZE}×{@value #SYNTHETIC_SIZE}; val is drawn from a seed derived from {@code
+     *       seed}, so the two splits differ.
+     *   <li>"folder": {@code images/}, {@code masks/}, {@code classes.txt}, optional {@code
+     *       train.txt}/{@code val.txt}, else a split by {@code valFraction} and {@code seed}.
+     *   <li>"voc": the Pascal VOC 2012 layout; split names a list in {@code
+     *       ImageSets/Segmentation}.
+     *   <li>"coco": {@code annotations/instances_<name>.json} with images in {@code <name>/}.
+     * </ul>
+     *
+     * @param format "synthetic", "folder", "voc" or "coco"
+     * @param root the dataset folder (null for synthetic)
+     * @param split "train" or "val" (voc and coco also take other list or file names)
+     * @param valFraction the validation fraction in [0, 1) of the folder format without lists
+     * @param seed the seed of the synthetic images and of the folder split
+     * @return the source
+     * @throws IllegalArgumentException if an argument is invalid or the dataset is missing or bad
+     *     (the message names the file and the problem)
+     */
+    public static SampleSource open(
+            String format, Path root, String split, double valFraction, long seed) {
+        String name = format == null ? "" : format.toLowerCase(Locale.ROOT);
+        if (!FORMATS.contains(name)) {
+            throw new IllegalArgumentException(
+                    "format must be one of " + FORMATS + ", got " + format);
+        }
+        if (split == null || !SPLIT_NAME.matcher(split).matches()) {
+            throw new IllegalArgumentException(
+                    "split must be a plain name such as train or val, got " + split);
+        }
+        if (!(valFraction >= 0 && valFraction < 1)) {
+            throw new IllegalArgumentException("valFraction must be in [0, 1), got " + valFraction);
+        }
+        if (name.equals("synthetic") || name.equals("folder")) {
+            requireTrainOrVal(name, split);
+        }
+        return switch (name) {
+            case "synthetic" ->
+                    split.equals("train")
+                            ? synthetic(
+                                    SYNTHETIC_TRAIN_COUNT, SYNTHETIC_SIZE, SYNTHETIC_CLASSES, seed)
+                            : synthetic(
+                                    SYNTHETIC_VAL_COUNT,
+                                    SYNTHETIC_SIZE,
+                                    SYNTHETIC_CLASSES,
+                                    Seeds.mix(seed, 0x7A1L));
+            case "folder" ->
+                    FolderSource.open(DatasetRoot.of(root, name), split, valFraction, seed);
+            case "voc" -> VocSource.open(DatasetRoot.of(root, name), split);
+            default -> CocoSource.open(DatasetRoot.of(root, name), split);
+        };
+    }
+
+    /**
+     * Creates a synthetic "shapes" source: 1 to 4 overlapping shapes per image on textured, noisy
+     * backgrounds, with semantic masks, instance masks and boxes. Sample {@code i} depends only on
+     * {@code seed} and {@code i}.
+     *
+     * @param count the number of images
+     * @param size the images' height and width, at least 16
+     * @param classes "background" first, then shape names: circle, square, triangle, ellipse, star
+     *     (any subset, any order, case ignored)
+     * @param seed the seed
+     * @return the source
+     * @throws IllegalArgumentException if the count or size is too small or a class is no shape
+     */
+    public static SampleSource synthetic(int count, int size, List<String> classes, long seed) {
+        return new SyntheticSource(count, size, classes, seed);
+    }
+
+    private static void requireTrainOrVal(String format, String split) {
+        if (!split.equals("train") && !split.equals("val")) {
+            throw new IllegalArgumentException(
+                    "split of format " + format + " must be train or val, got " + split);
+        }
+    }
+}
