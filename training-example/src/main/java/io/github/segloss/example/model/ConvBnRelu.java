@@ -12,8 +12,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * A k×k convolution without bias, batch normalisation and ReLU, with "same" padding: the unit of
- * the example's backbones and heads. Shapes are computed, never inferred on another engine.
+ * A k×k convolution (optionally dilated) without bias, batch normalisation and ReLU, with "same"
+ * padding: the unit of the example's backbones and heads. Shapes are computed, never inferred on
+ * another engine.
  */
 public final class ConvBnRelu extends AbstractBlock {
 
@@ -30,6 +31,18 @@ public final class ConvBnRelu extends AbstractBlock {
      * @param stride the stride
      */
     public ConvBnRelu(int filters, int kernel, int stride) {
+        this(filters, kernel, stride, 1);
+    }
+
+    /**
+     * Creates a dilated unit.
+     *
+     * @param filters the output channels
+     * @param kernel the kernel size (odd)
+     * @param stride the stride
+     * @param dilation the dilation (padding grows with it)
+     */
+    public ConvBnRelu(int filters, int kernel, int stride, int dilation) {
         super(VERSION);
         conv =
                 addChildBlock(
@@ -37,7 +50,9 @@ public final class ConvBnRelu extends AbstractBlock {
                         Conv2d.builder()
                                 .setKernelShape(new Shape(kernel, kernel))
                                 .optStride(new Shape(stride, stride))
-                                .optPadding(new Shape(kernel / 2, kernel / 2))
+                                .optPadding(
+                                        new Shape(dilation * (kernel / 2), dilation * (kernel / 2)))
+                                .optDilation(new Shape(dilation, dilation))
                                 .setFilters(filters)
                                 .optBias(false)
                                 .build());

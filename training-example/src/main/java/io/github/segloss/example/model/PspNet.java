@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
@@ -29,6 +30,7 @@ public final class PspNet extends AbstractBlock {
     private static final int[] BINS = {1, 2, 4};
 
     private final int classes;
+    private final SequentialBlock backbone;
     private final SequentialBlock stem;
     private final SequentialBlock stage;
     private final SequentialBlock head;
@@ -43,7 +45,7 @@ public final class PspNet extends AbstractBlock {
     public PspNet(int classes, int width) {
         super(VERSION);
         this.classes = classes;
-        SequentialBlock backbone = new SequentialBlock();
+        backbone = new SequentialBlock();
         stem =
                 new SequentialBlock()
                         .add(new ConvBnRelu(width, 3, 2))
@@ -53,7 +55,7 @@ public final class PspNet extends AbstractBlock {
         stage =
                 new SequentialBlock()
                         .add(new ConvBnRelu(4 * width, 3, 2))
-                        .add(new ConvBnRelu(4 * width, 3, 1));
+                        .add(new ConvBnRelu(4 * width, 3, 1, 2));
         backbone.add(stem).add(stage);
         addChildBlock("backbone", backbone);
         head =
@@ -90,7 +92,21 @@ public final class PspNet extends AbstractBlock {
      * @return the backbone block
      */
     public Block getBackbone() {
-        return getChildren().get("backbone");
+        return backbone;
+    }
+
+    /**
+     * Freezes or unfreezes the backbone's trainable parameters (batch-norm running statistics never
+     * take gradients and are left alone).
+     *
+     * @param freeze true to train the heads alone
+     */
+    public void freezeBackbone(boolean freeze) {
+        backbone.freezeParameters(
+                freeze,
+                p ->
+                        p.getType() != Parameter.Type.RUNNING_MEAN
+                                && p.getType() != Parameter.Type.RUNNING_VAR);
     }
 
     /** {@inheritDoc} */

@@ -1,0 +1,83 @@
+package io.github.segloss.example;
+
+import io.github.segloss.example.cli.PredictCommand;
+import io.github.segloss.example.cli.SemanticCommand;
+import io.github.segloss.example.report.Headless;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code segloss-train} command. Without a subcommand it runs {@code semantic}: {@code
+ * segloss-train} alone trains the PSPNet-style model on the built-in synthetic data on PyTorch CPU,
+ * and {@code segloss-train --epochs 3} is {@code segloss-train semantic --epochs 3}.
+ */
+@Command(
+        name = "segloss-train",
+        mixinStandardHelpOptions = true,
+        version = "segloss-train 0.1.0",
+        subcommands = {SemanticCommand.class, PredictCommand.class},
+        description =
+                "Train and fine-tune segmentation models with segloss. Without a subcommand, trains"
+                        + " the semantic model on synthetic data.")
+public final class SeglossTrain implements Callable<Integer> {
+
+    /** Exit code for bad options, a bad dataset or other bad input. */
+    public static final int USAGE = 2;
+
+    /**
+     * Runs the command and exits with its code.
+     *
+     * @param args the command line
+     */
+    public static void main(String[] args) {
+        Headless.ensure();
+        System.exit(execute(args));
+    }
+
+    /**
+     * Runs the command.
+     *
+     * @param args the command line
+     * @return 0 on success, 2 for bad input (one line on standard error), 1 for other failures
+     */
+    public static int execute(String... args) {
+        CommandLine commandLine = new CommandLine(new SeglossTrain());
+        String[] arguments = args;
+        boolean topLevel =
+                args.length > 0
+                        && (commandLine.getSubcommands().containsKey(args[0])
+                                || List.of("-h", "--help", "-V", "--version").contains(args[0]));
+        if (!topLevel) {
+            arguments = new String[args.length + 1];
+            arguments[0] = "semantic";
+            System.arraycopy(args, 0, arguments, 1, args.length);
+        }
+        commandLine.setParameterExceptionHandler(
+                (exception, rejected) -> {
+                    PrintWriter err = exception.getCommandLine().getErr();
+                    err.println(
+                            "segloss-train: "
+                                    + exception.getMessage()
+                                    + " (see segloss-train --help)");
+                    return USAGE;
+                });
+        commandLine.setExecutionExceptionHandler(
+                (exception, command, parseResult) -> {
+                    if (exception instanceof IllegalArgumentException) {
+                        command.getErr().println("segloss-train: " + exception.getMessage());
+                        return USAGE;
+                    }
+                    throw exception;
+                });
+        return commandLine.execute(arguments);
+    }
+
+    /** {@inheritDoc} Only reached with no subcommand, which {@link #execute} never passes. */
+    @Override
+    public Integer call() {
+        return USAGE;
+    }
+}

@@ -1,0 +1,374 @@
+package io.github.segloss.example.train;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.listener.EvaluatorTrainingListener;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.PolynomialDecayTracker;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.translate.TranslateException;
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import io.github.segloss.example.data.DataSources;
+import io.github.segloss.example.data.JointAugmentation;
+import io.github.segloss.example.data.Sample;
+import io.github.segloss.example.data.SampleSource;
+import io.github.segloss.example.data.SemanticDataset;
+import io.github.segloss.example.model.PspNet;
+import io.github.segloss.example.report.EpochMetrics;
+import io.github.segloss.example.report.LossCurve;
+import io.github.segloss.example.report.MetricsCsv;
+import io.github.segloss.example.report.Overlay;
+import io.github.segloss.example.report.ProgressBar;
+import io.github.segloss.example.report.SummaryJson;
+import io.github.segloss.loss.DeepSupervisionLoss;
+import io.github.segloss.loss.HeadLoss;
+import io.github.segloss.metric.MeanIoU;
+import io.github.segloss.metric.PixelAccuracy;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Trains the example's PSPNet with segloss's deep supervision, judged by {@link MeanIoU} and {@link
+ * PixelAccuracy} on the validation split every epoch, and writes the run's outputs: checkpoints,
+ * {@code metrics.csv}, {@code loss-curve.png}, {@code predictions.png} and {@code summary.json}.
+ */
+public final class SemanticTraining {
+
+    private static final int PREVIEWS = 4;
+    private static final int LOADER_THREADS = 2;
+
+    private final SemanticSettings settings;
+    private final PrintStream out;
+    private ExecutorService loaders;
+
+    /**
+     * Creates a run.
+     *
+     * @param settings the settings
+     * @param out where progress goes
+     */
+    public SemanticTraining(SemanticSettings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    /**
+     * Trains.
+     *
+     * @return the summary written to {@code summary.json}
+     * @throws IOException if the data or the outputs cannot be read or written
+     * @throws TranslateException if DJL cannot batch the data
+     */
+    public Map<String, Object> run() throws IOException, TranslateException {
+        settings.validate();
+        loaders = Executors.newFixedThreadPool(LOADER_THREADS, SemanticTraining::daemon);
+        try {
+            return train();
+        } finally {
+            loaders.shutdownNow();
+        }
+    }
+
+    private static Thread daemon(Runnable task) {
+        Thread thread = new Thread(task, "segloss-data");
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    private Map<String, Object> train() throws IOException, TranslateException {
+        SampleSource train = open("train");
+        SampleSource validation = open("val");
+        List<String> classes = train.classes();
+        int numClasses = classes.size();
+        float[] classWeights = ClassWeighting.parse(settings.classWeights(), numClasses, train);
+        DeepSupervisionLoss loss =
+                settings.loss().deepSupervision(settings.auxWeight(), classWeights);
+        MeanIoU meanIoU = new MeanIoU("mIoU", numClasses, LossChoice.IGNORE);
+        PixelAccuracy accuracy = new PixelAccuracy("pixelAccuracy", LossChoice.IGNORE);
+        Device[] devices = Devices.parse(settings.devices(), settings.engine());
+        int batchesPerEpoch = (train.size() + settings.batchSize() - 1) / settings.batchSize();
+        if (settings.maxBatches() > 0) {
+            batchesPerEpoch = Math.min(batchesPerEpoch, settings.maxBatches());
+        }
+        // PSPNet's "poly" schedule: lr * (1 - step / steps)^0.9
+        Tracker schedule =
+                PolynomialDecayTracker.builder()
+                        .setBaseValue(settings.learningRate())
+                        .setEndLearningRate(settings.learningRate() * 1e-3f)
+                        .setDecaySteps(Math.max(1, settings.epochs() * batchesPerEpoch))
+                        .optPower(0.9f)
+                        .build();
+        DefaultTrainingConfig config =
+                new DefaultTrainingConfig(loss)
+                        .optOptimizer(Optimizer.adam().optLearningRateTracker(schedule).build())
+                        .optDevices(devices)
+                        .addEvaluator(meanIoU)
+                        .addEvaluator(accuracy)
+                        .addTrainingListeners(new EvaluatorTrainingListener());
+        Engine.getEngine(settings.engine()).setRandomSeed((int) settings.seed());
+        Path output = settings.output();
+        Path checkpoints = output.resolve("checkpoints");
+        Files.createDirectories(output);
+
+        try (Model model = Model.newInstance("pspnet", devices[0], settings.engine())) {
+            PspNet net = new PspNet(numClasses, settings.width());
+            model.setBlock(net);
+            try (Trainer trainer = model.newTrainer(config)) {
+                int perDevice = Math.max(1, settings.batchSize() / devices.length);
+                int size = settings.imageSize();
+                trainer.initialize(new Shape(perDevice, 3, size, size));
+                int firstEpoch = 1;
+                List<EpochMetrics> history = new ArrayList<>();
+                Optional<Path> latest =
+                        settings.resume() ? Checkpoints.latest(checkpoints) : Optional.empty();
+                if (latest.isPresent()) {
+                    int epoch = Checkpoints.description(latest.get()).get("epoch").getAsInt();
+                    Checkpoints.load(latest.get(), net, trainer.getManager());
+                    firstEpoch = epoch + 1;
+                    Path csv = output.resolve("metrics.csv");
+                    if (Files.exists(csv)) {
+                        for (EpochMetrics row : MetricsCsv.read(csv, classes)) {
+                            if (row.epoch() <= epoch) {
+                                history.add(row);
+                            }
+                        }
+                    }
+                    out.println("resuming after epoch " + epoch + " from " + latest.get());
+                } else if (settings.pretrained() != null) {
+                    List<String> fresh =
+                            Checkpoints.load(settings.pretrained(), net, trainer.getManager());
+                    out.println(
+                            "loaded "
+                                    + settings.pretrained()
+                                    + "; re-initialised "
+                                    + fresh.size()
+                                    + " parameter(s) whose shape or name differs: "
+                                    + fresh);
+                }
+                SemanticDataset trainSet =
+                        dataset(
+                                train,
+                                new JointAugmentation(size, 0.75f, 1.25f, true),
+                                true,
+                                trainer);
+                SemanticDataset validationSet = dataset(validation, null, false, trainer);
+                List<Sample> previews = previews(validation, size);
+
+                for (int epoch = firstEpoch; epoch <= settings.epochs(); epoch++) {
+                    net.freezeBackbone(epoch <= settings.freezeBackboneEpochs());
+                    long start = System.nanoTime();
+                    long images = trainEpoch(trainer, trainSet, epoch);
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    for (Batch batch : trainer.iterateDataset(validationSet)) {
+                        EasyTrain.validateBatch(trainer, batch);
+                        batch.close();
+                    }
+                    EpochMetrics row =
+                            epochMetrics(epoch, loss, meanIoU, accuracy, seconds, images / seconds);
+                    trainer.notifyListeners(listener -> listener.onEpoch(trainer));
+                    history.add(row);
+                    out.printf(
+                            "epoch %d/%d: loss %.4f, val loss %.4f, mIoU %.4f, pixel acc %.4f%n",
+                            epoch,
+                            settings.epochs(),
+                            row.trainLoss().get("loss"),
+                            row.validationLoss(),
+                            row.meanIoU(),
+                            row.pixelAccuracy());
+                    MetricsCsv.write(output.resolve("metrics.csv"), classes, history);
+                    LossCurve.write(output.resolve("loss-curve.png"), history, 800, 500);
+                    writePredictions(trainer, previews, output.resolve("predictions.png"));
+                    Checkpoints.save(checkpoints, epoch, net, description(classes));
+                }
+                Map<String, Object> summary = summary(classes, history);
+                SummaryJson.write(output.resolve("summary.json"), summary);
+                return summary;
+            }
+        }
+    }
+
+    private SampleSource open(String split) {
+        if (settings.data().equals("synthetic")) {
+            boolean train = split.equals("train");
+            return DataSources.synthetic(
+                    train ? settings.syntheticCount() : Math.max(1, settings.syntheticCount() / 4),
+                    settings.imageSize(),
+                    settings.syntheticClasses(),
+                    train ? settings.seed() : ~settings.seed());
+        }
+        Path root = Path.of(settings.data());
+        if (!Files.isDirectory(root)) {
+            throw new IllegalArgumentException("--data " + root + ": no such folder");
+        }
+        return DataSources.open(
+                settings.format(), root, split, settings.valFraction(), settings.seed());
+    }
+
+    private SemanticDataset dataset(
+            SampleSource source, JointAugmentation augmentation, boolean shuffle, Trainer trainer) {
+        SemanticDataset.Builder builder =
+                SemanticDataset.builder()
+                        .setSource(source)
+                        .optSeed(settings.seed())
+                        .optExecutor(loaders)
+                        .optPrefetchNumber(LOADER_THREADS)
+                        .setSampling(settings.batchSize(), shuffle);
+        if (augmentation != null) {
+            builder.optAugmentation(augmentation);
+        } else {
+            builder.optOutputSize(settings.imageSize());
+        }
+        if (settings.maxBatches() > 0) {
+            builder.optLimit((long) settings.maxBatches() * settings.batchSize());
+        }
+        return builder.build();
+    }
+
+    private long trainEpoch(Trainer trainer, SemanticDataset trainSet, int epoch)
+            throws IOException, TranslateException {
+        long batches = (trainSet.size() + settings.batchSize() - 1) / settings.batchSize();
+        ProgressBar bar =
+                new ProgressBar(
+                        out, epoch, settings.epochs(), (int) batches, System.console() != null);
+        long images = 0;
+        long start = System.nanoTime();
+        int done = 0;
+        for (Batch batch : trainer.iterateDataset(trainSet)) {
+            DataParallelStep.forwardBackward(trainer, batch);
+            trainer.step();
+            images += batch.getSize();
+            done++;
+            batch.close();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            bar.update(
+                    done,
+                    trainer.getLoss().getAccumulator(EvaluatorTrainingListener.TRAIN_EPOCH),
+                    images / seconds);
+        }
+        bar.finish(String.format("%d images", images));
+        return images;
+    }
+
+    private static EpochMetrics epochMetrics(
+            int epoch,
+            DeepSupervisionLoss loss,
+            MeanIoU meanIoU,
+            PixelAccuracy accuracy,
+            double seconds,
+            double imagesPerSecond) {
+        String train = EvaluatorTrainingListener.TRAIN_EPOCH;
+        String validate = EvaluatorTrainingListener.VALIDATE_EPOCH;
+        Map<String, Double> trainLoss = new LinkedHashMap<>();
+        trainLoss.put("loss", (double) loss.getAccumulator(train));
+        for (HeadLoss head : loss.getHeads()) {
+            trainLoss.put(head.getName(), (double) head.getAccumulator(train));
+        }
+        float[] perClass = meanIoU.getPerClassIoU(validate);
+        double[] iou = new double[perClass.length];
+        for (int c = 0; c < iou.length; c++) {
+            iou[c] = perClass[c];
+        }
+        return new EpochMetrics(
+                epoch,
+                trainLoss,
+                loss.getAccumulator(validate),
+                meanIoU.getAccumulator(validate),
+                accuracy.getAccumulator(validate),
+                iou,
+                seconds,
+                imagesPerSecond);
+    }
+
+    private static List<Sample> previews(SampleSource validation, int size) {
+        List<Sample> previews = new ArrayList<>();
+        for (int i = 0; i < Math.min(PREVIEWS, validation.size()); i++) {
+            previews.add(JointAugmentation.resizeTo(validation.get(i), size));
+        }
+        return previews;
+    }
+
+    private static void writePredictions(Trainer trainer, List<Sample> previews, Path file)
+            throws IOException {
+        if (previews.isEmpty()) {
+            return;
+        }
+        List<float[]> images = new ArrayList<>();
+        List<int[]> truths = new ArrayList<>();
+        List<int[]> predictions = new ArrayList<>();
+        int size = previews.get(0).height();
+        try (NDManager manager = trainer.getManager().newSubManager()) {
+            for (Sample sample : previews) {
+                NDArray image = manager.create(sample.image(), new Shape(1, 3, size, size));
+                NDArray logits = trainer.evaluate(new NDList(image)).head();
+                predictions.add(logits.argMax(1).toType(DataType.INT32, false).toIntArray());
+                images.add(sample.image());
+                truths.add(sample.semantic());
+            }
+        }
+        Overlay.writeGrid(file, images, truths, predictions, size, size);
+    }
+
+    private JsonObject description(List<String> classes) {
+        JsonObject json = new JsonObject();
+        json.addProperty("task", "semantic");
+        JsonArray names = new JsonArray();
+        classes.forEach(names::add);
+        json.add("classes", names);
+        JsonObject model = new JsonObject();
+        model.addProperty("name", "PspNet");
+        model.addProperty("width", settings.width());
+        model.addProperty("imageSize", settings.imageSize());
+        json.add("model", model);
+        json.addProperty("engine", settings.engine());
+        json.add("commandLine", new Gson().toJsonTree(settings.commandLine()));
+        return json;
+    }
+
+    private Map<String, Object> summary(List<String> classes, List<EpochMetrics> history) {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("task", "semantic");
+        summary.put("engine", settings.engine());
+        summary.put("devices", settings.devices());
+        summary.put("classes", classes);
+        summary.put("epochs", history.size());
+        if (!history.isEmpty()) {
+            EpochMetrics last = history.get(history.size() - 1);
+            summary.put("trainLoss", last.trainLoss().get("loss"));
+            summary.put("validationLoss", last.validationLoss());
+            summary.put("meanIoU", last.meanIoU());
+            summary.put("pixelAccuracy", last.pixelAccuracy());
+            summary.put(
+                    "bestMeanIoU",
+                    history.stream()
+                            .mapToDouble(EpochMetrics::meanIoU)
+                            .filter(v -> !Double.isNaN(v))
+                            .max()
+                            .orElse(Double.NaN));
+            summary.put(
+                    "trainingSeconds", history.stream().mapToDouble(EpochMetrics::seconds).sum());
+        }
+        summary.put("output", settings.output().toString());
+        return summary;
+    }
+}
