@@ -15,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>DJL splits the batch across the devices and sums the devices' gradients, while each device's
  * loss is the mean over its own slice: with D equal slices the summed gradient is D times that of
  * the global mean. Each slice's loss is therefore scaled by \( n_d / N \) (its share of the batch)
- * before the backward pass, so that \( \sum_d \frac{n_d}{N} \nabla L_d = \nabla L \) for any split.
- * The evaluators still see the unscaled per-device values.
+ * before the backward pass, so that \( \sum_d \frac{n_d}{N} \nabla L_d = \nabla L \) for any split
+ * (see {@link #shareOfBatch}). The evaluators still see the unscaled per-device values.
  */
 public final class DataParallelStep {
 
@@ -39,11 +39,27 @@ public final class DataParallelStep {
                 NDList predictions = trainer.forward(split.getData(), labels);
                 NDArray loss = trainer.getLoss().evaluate(labels, predictions);
                 long size = split.getData().head().getShape().get(0);
-                collector.backward(splits.length == 1 ? loss : loss.mul((float) size / total));
+                collector.backward(shareOfBatch(loss, size, total));
                 data.getLabels().put(labels.head().getDevice(), labels);
                 data.getPredictions().put(predictions.head().getDevice(), predictions);
             }
         }
         trainer.notifyListeners(listener -> listener.onTrainingBatch(trainer, data));
+    }
+
+    /**
+     * Scales a device's mean loss by its share of the batch, \( rac{n_d}{N} L_d \).
+     *
+     * <p>The sum over the devices then has the gradient of the whole batch's mean loss when every
+     * sample has the same weight in its slice's mean (e.g. no ignored pixels); with ignored pixels
+     * each device's loss stays the mean over its own labelled pixels, as under PyTorch's DDP.
+     *
+     * @param loss the device's mean loss
+     * @param sliceSize the device's samples \( n_d \)
+     * @param batchSize the batch's samples \( N \)
+     * @return the scaled loss
+     */
+    public static NDArray shareOfBatch(NDArray loss, long sliceSize, long batchSize) {
+        return sliceSize == batchSize ? loss : loss.mul((float) sliceSize / batchSize);
     }
 }
