@@ -157,6 +157,14 @@ public final class SemanticCommand implements Callable<Integer> {
                             + " ${DEFAULT-VALUE})")
     int syntheticCount;
 
+    @Option(
+            names = "--torchscript",
+            description =
+                    "fine-tune this TorchScript model (PyTorch engine) instead of the built-in"
+                            + " PSPNet; it must return (out, aux) logits of the input's size, see"
+                            + " training-example/scripts/trace_model.py")
+    Path torchscript;
+
     /** {@inheritDoc} */
     @Override
     public Integer call() throws Exception {
@@ -185,6 +193,7 @@ public final class SemanticCommand implements Callable<Integer> {
                         width,
                         syntheticClasses,
                         syntheticCount,
+                        torchscript,
                         commandLine);
         new SemanticTraining(settings, System.out).run();
         return 0;

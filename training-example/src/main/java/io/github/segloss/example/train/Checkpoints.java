@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
@@ -11,6 +12,8 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +35,10 @@ import java.util.stream.Stream;
  * on one engine loads on the other) and {@code checkpoint.json} (epoch, classes, model settings,
  * command line).
  *
+ * <p>A block that is not built from DJL's blocks (a TorchScript model) also gets {@code
+ * module.bin}, its engine's own serialisation with buffers, which a resumed run of the same engine
+ * loads.
+ *
  * <p>A checkpoint is written into a temporary folder that is renamed into place once complete, so a
  * crash leaves either the whole checkpoint or none.
  */
@@ -39,6 +46,12 @@ public final class Checkpoints {
 
     /** The parameter file inside a checkpoint folder. */
     public static final String PARAMETERS = "params.ndlist";
+
+    /**
+     * The whole module of a block that is not built from DJL blocks (a TorchScript model), with its
+     * buffers (e.g. batch-norm running statistics), inside a checkpoint folder.
+     */
+    public static final String MODULE = "module.bin";
 
     /** The description file inside a checkpoint folder. */
     public static final String DESCRIPTION = "checkpoint.json";
@@ -73,6 +86,14 @@ public final class Checkpoints {
             Files.write(temporary.resolve(PARAMETERS), parameters.encode());
         } finally {
             parameters.close();
+        }
+        if (!(block instanceof AbstractBlock)) {
+            try (DataOutputStream os =
+                    new DataOutputStream(
+                            new BufferedOutputStream(
+                                    Files.newOutputStream(temporary.resolve(MODULE))))) {
+                block.saveParameters(os);
+            }
         }
         JsonObject json = description.deepCopy();
         json.addProperty("epoch", epoch);

@@ -75,6 +75,14 @@ public final class Prediction {
         }
         int classes = description.getAsJsonArray("classes").size();
         JsonObject model = description.getAsJsonObject("model");
+        if (!"PspNet".equals(model.get("name").getAsString())) {
+            throw new IllegalArgumentException(
+                    "--checkpoint "
+                            + checkpoint
+                            + ": predict reads checkpoints of the built-in"
+                            + " PSPNet, this one holds "
+                            + model.get("name").getAsString());
+        }
         int size = model.get("imageSize").getAsInt();
         Files.createDirectories(output);
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), engine)) {

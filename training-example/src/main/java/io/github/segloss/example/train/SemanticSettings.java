@@ -27,6 +27,8 @@ import java.util.List;
  * @param width the base channel width of the model
  * @param syntheticClasses the classes of the synthetic data, "background" first
  * @param syntheticCount the synthetic training images (a quarter as many for validation)
+ * @param torchscript a TorchScript model returning (out, aux) to fine-tune instead of the built-in
+ *     PSPNet, or {@code null}
  * @param commandLine the command line, recorded in the checkpoints
  */
 public record SemanticSettings(
@@ -51,6 +53,7 @@ public record SemanticSettings(
         int width,
         List<String> syntheticClasses,
         int syntheticCount,
+        Path torchscript,
         List<String> commandLine) {
 
     /**
@@ -76,6 +79,13 @@ public record SemanticSettings(
         }
         if (!(auxWeight >= 0)) {
             throw new IllegalArgumentException("--aux-weight must be >= 0, got " + auxWeight);
+        }
+        if (torchscript != null && !engine.equals("PyTorch")) {
+            throw new IllegalArgumentException(
+                    "--torchscript needs --engine PyTorch, got " + engine);
+        }
+        if (torchscript != null && !java.nio.file.Files.isRegularFile(torchscript)) {
+            throw new IllegalArgumentException("--torchscript " + torchscript + ": no such file");
         }
         if (!(valFraction > 0 && valFraction < 1)) {
             throw new IllegalArgumentException(

@@ -1,6 +1,7 @@
 package io.github.segloss.example.train;
 
 import ai.djl.Device;
+import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -8,6 +9,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
@@ -47,6 +49,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
 
 /**
  * Trains the example's PSPNet with segloss's deep supervision, judged by {@link MeanIoU} and {@link
@@ -57,6 +60,7 @@ public final class SemanticTraining {
 
     private static final int PREVIEWS = 4;
     private static final int LOADER_THREADS = 2;
+    private static final Pattern BACKBONE = Pattern.compile("(^|\\.)backbone\\.");
 
     private final SemanticSettings settings;
     private final PrintStream out;
@@ -131,13 +135,13 @@ public final class SemanticTraining {
         Path checkpoints = output.resolve("checkpoints");
         Files.createDirectories(output);
 
-        try (Model model = Model.newInstance("pspnet", devices[0], settings.engine())) {
-            PspNet net = new PspNet(numClasses, settings.width());
-            model.setBlock(net);
+        try (Model model = Model.newInstance("segmentation", devices[0], settings.engine())) {
+            Block net = createModel(model, numClasses);
             try (Trainer trainer = model.newTrainer(config)) {
                 int perDevice = Math.max(1, settings.batchSize() / devices.length);
                 int size = settings.imageSize();
                 trainer.initialize(new Shape(perDevice, 3, size, size));
+                requireClasses(trainer, numClasses);
                 int firstEpoch = 1;
                 List<EpochMetrics> history = new ArrayList<>();
                 Optional<Path> latest =
@@ -176,7 +180,7 @@ public final class SemanticTraining {
                 List<Sample> previews = previews(validation, size);
 
                 for (int epoch = firstEpoch; epoch <= settings.epochs(); epoch++) {
-                    net.freezeBackbone(epoch <= settings.freezeBackboneEpochs());
+                    freezeBackbone(net, epoch <= settings.freezeBackboneEpochs());
                     long start = System.nanoTime();
                     long images = trainEpoch(trainer, trainSet, epoch);
                     double seconds = (System.nanoTime() - start) / 1e9;
@@ -205,6 +209,67 @@ public final class SemanticTraining {
                 SummaryJson.write(output.resolve("summary.json"), summary);
                 return summary;
             }
+        }
+    }
+
+    /** The built-in PSPNet, or the TorchScript model of {@code --torchscript}. */
+    private Block createModel(Model model, int numClasses) throws IOException {
+        if (settings.torchscript() == null) {
+            PspNet net = new PspNet(numClasses, settings.width());
+            model.setBlock(net);
+            return net;
+        }
+        Path file = settings.torchscript().toAbsolutePath();
+        String name = file.getFileName().toString();
+        if (!name.endsWith(".pt")) {
+            throw new IllegalArgumentException(
+                    "--torchscript " + file + ": the file must end in .pt");
+        }
+        try {
+            model.load(
+                    file.getParent(),
+                    name.substring(0, name.length() - 3),
+                    Map.of("trainParam", "true"));
+        } catch (MalformedModelException | RuntimeException e) {
+            throw new IllegalArgumentException(
+                    "--torchscript " + file + ": not a TorchScript model (" + e.getMessage() + ")",
+                    e);
+        }
+        return model.getBlock();
+    }
+
+    /** The model's main head must predict one channel per class of the data. */
+    private void requireClasses(Trainer trainer, int numClasses) {
+        int size = settings.imageSize();
+        try (NDManager manager = trainer.getManager().newSubManager()) {
+            NDList outputs =
+                    trainer.evaluate(new NDList(manager.zeros(new Shape(1, 3, size, size))));
+            long predicted = outputs.head().getShape().get(1);
+            if (predicted != numClasses || outputs.head().getShape().get(2) != size) {
+                throw new IllegalArgumentException(
+                        "the model predicts "
+                                + outputs.head().getShape()
+                                + " for a "
+                                + size
+                                + "x"
+                                + size
+                                + " image, the data needs (1, "
+                                + numClasses
+                                + ", "
+                                + size
+                                + ", "
+                                + size
+                                + ")");
+            }
+        }
+    }
+
+    /** Freezes the backbone: PSPNet's own, or the parameters named {@code *backbone.*}. */
+    private static void freezeBackbone(Block net, boolean freeze) {
+        if (net instanceof PspNet pspNet) {
+            pspNet.freezeBackbone(freeze);
+        } else {
+            net.freezeParameters(freeze, p -> BACKBONE.matcher(p.getName()).find());
         }
     }
 
@@ -336,7 +401,10 @@ public final class SemanticTraining {
         classes.forEach(names::add);
         json.add("classes", names);
         JsonObject model = new JsonObject();
-        model.addProperty("name", "PspNet");
+        model.addProperty("name", settings.torchscript() == null ? "PspNet" : "TorchScript");
+        if (settings.torchscript() != null) {
+            model.addProperty("torchscript", settings.torchscript().toAbsolutePath().toString());
+        }
         model.addProperty("width", settings.width());
         model.addProperty("imageSize", settings.imageSize());
         json.add("model", model);

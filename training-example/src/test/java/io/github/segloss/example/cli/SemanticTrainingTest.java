@@ -4,9 +4,13 @@ import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertTrue;
 
+import ai.djl.Device;
+import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.segloss.example.SeglossTrain;
@@ -177,6 +181,67 @@ public class SemanticTrainingTest {
                         nowhere.toString());
         assertEquals(run.code(), SeglossTrain.USAGE);
         assertEquals(run.err().lines().filter(l -> !l.isBlank()).count(), 1L, run.err());
+    }
+
+    private static Path tinyTorchScript() throws IOException {
+        Path folder = Files.createTempDirectory("segloss-ts");
+        Path file = folder.resolve("tiny-segnet.pt");
+        try (InputStream in = SemanticTrainingTest.class.getResourceAsStream("/tiny-segnet.pt")) {
+            Files.copy(in, file);
+        }
+        return file;
+    }
+
+    @Test
+    public void fineTunesATorchScriptModelWithAFrozenBackbone() throws Exception {
+        Path model = tinyTorchScript();
+        Map<String, float[]> original = new HashMap<>();
+        try (Model loaded = Model.newInstance("tiny", Device.cpu(), "PyTorch")) {
+            loaded.load(model.getParent(), "tiny-segnet");
+            for (Pair<String, Parameter> p : loaded.getBlock().getParameters()) {
+                original.put(p.getKey(), p.getValue().getArray().toFloatArray());
+            }
+        }
+        Path output = Files.createTempDirectory("segloss-ts-run");
+        train(
+                output,
+                "--torchscript",
+                model.toString(),
+                "--epochs",
+                "1",
+                "--freeze-backbone-epochs",
+                "1",
+                "--aux-weight",
+                "0.5");
+        Path checkpoint = Checkpoints.latest(output.resolve("checkpoints")).orElseThrow();
+        assertTrue(Files.isRegularFile(checkpoint.resolve(Checkpoints.MODULE)));
+        int backbone = 0;
+        int moved = 0;
+        try (NDManager manager = NDManager.newBaseManager("PyTorch");
+                InputStream in = Files.newInputStream(checkpoint.resolve(Checkpoints.PARAMETERS))) {
+            for (NDArray array : NDList.decode(manager, in)) {
+                boolean same = Arrays.equals(array.toFloatArray(), original.get(array.getName()));
+                if (array.getName().startsWith("model.backbone.")) {
+                    backbone++;
+                    assertTrue(same, array.getName() + " is frozen");
+                } else if (!same) {
+                    moved++;
+                }
+            }
+        }
+        assertTrue(backbone > 0 && moved > 0, backbone + " frozen, " + moved + " trained");
+        SeglossTrainTest.Run resumed =
+                train(output, "--torchscript", model.toString(), "--epochs", "2", "--resume");
+        assertTrue(resumed.out().contains("resuming after epoch 1"), resumed.out());
+    }
+
+    @Test
+    public void torchScriptNeedsThePyTorchEngine() throws IOException {
+        SeglossTrainTest.Run run =
+                SeglossTrainTest.run(
+                        "--torchscript", tinyTorchScript().toString(), "--engine", "MXNet");
+        assertEquals(run.code(), SeglossTrain.USAGE);
+        assertTrue(run.err().contains("--torchscript needs --engine PyTorch"), run.err());
     }
 
     /** The backbone's convolution weights of a checkpoint, by name. */
