@@ -56,7 +56,7 @@ public final class SemanticCommand implements Callable<Integer> {
 
     @Option(
             names = "--lr",
-            defaultValue = "0.01",
+            defaultValue = "0.005",
             description = "Adam learning rate (default: ${DEFAULT-VALUE})")
     float learningRate;
 
