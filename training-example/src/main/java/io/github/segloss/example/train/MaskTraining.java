@@ -1,0 +1,460 @@
+package io.github.segloss.example.train;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.listener.EvaluatorTrainingListener;
+import ai.djl.training.listener.TrainingListener.BatchData;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.PolynomialDecayTracker;
+import ai.djl.training.tracker.Tracker;
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import io.github.segloss.example.data.DataSources;
+import io.github.segloss.example.data.InstanceBatch;
+import io.github.segloss.example.data.InstanceBatches;
+import io.github.segloss.example.data.JointAugmentation;
+import io.github.segloss.example.data.SampleSource;
+import io.github.segloss.example.model.MaskRcnnHead;
+import io.github.segloss.example.report.EpochMetrics;
+import io.github.segloss.example.report.LossCurve;
+import io.github.segloss.example.report.MetricsCsv;
+import io.github.segloss.example.report.ProgressBar;
+import io.github.segloss.example.report.SummaryJson;
+import io.github.segloss.loss.MaskRcnnMaskLoss;
+import io.github.segloss.metric.MaskRcnnMaskMetric;
+import io.github.segloss.metric.MaskRcnnMaskMetrics;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Trains the example's Mask R-CNN-style mask head ({@link MaskRcnnHead}) with segloss's {@link
+ * MaskRcnnMaskLoss} on the ground-truth boxes of each image, jittered in training, and writes the
+ * run's outputs: checkpoints, {@code metrics.csv}, {@code loss-curve.png} and {@code summary.json}.
+ *
+ * <p>Per batch the images and all their instances are gathered ({@link InstanceBatches}); the
+ * block's input is {@code NDList(images, boxes, batchIndices)} and the labels are {@code
+ * NDList(classIds, targets)}, classIds the instances' class index − 1 and targets {@code
+ * MaskTargets.project(masks, boxes, arange(R), 28, aligned = true) >= 0.5}: detectron2's binary
+ * targets, the ground-truth mask cropped to the (jittered) box and resized to 28×28. DJL's {@link
+ * Trainer} carries the loss and the evaluators (the three {@link MaskRcnnMaskMetrics} and {@link
+ * MaskIoU}); the step is a small loop of forward, backward and {@code trainer.step()} on one
+ * device. A batch without RoIs (all its images lost their instances to the augmentation's crop) has
+ * nothing to learn and is skipped: no step, and it adds nothing to the metrics.
+ *
+ * <p>{@code metrics.csv} keeps the semantic task's columns: {@code mIoU} holds the validation mask
+ * IoU (mean over RoIs), {@code pixel_accuracy} the mask accuracy ({@code mask_rcnn/accuracy}), and
+ * the {@code iou_<class>} columns the mask IoU of each object class's RoIs (background has no RoIs
+ * and no column). The false-positive and false-negative rates are printed every epoch and written
+ * to {@code summary.json} for the last one.
+ */
+public final class MaskTraining {
+
+    private static final int LOADER_THREADS = 2;
+    private static final int PREFETCH = 2;
+    private static final float MIN_SCALE = 0.75f;
+    private static final float MAX_SCALE = 1.25f;
+
+    private final MaskSettings settings;
+    private final PrintStream out;
+    private ExecutorService loaders;
+
+    /**
+     * Creates a run.
+     *
+     * @param settings the settings
+     * @param out where progress goes
+     */
+    public MaskTraining(MaskSettings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    /**
+     * Trains.
+     *
+     * @return the summary written to {@code summary.json}
+     * @throws IOException if the data or the outputs cannot be read or written
+     */
+    public Map<String, Object> run() throws IOException {
+        settings.validate();
+        loaders = Executors.newFixedThreadPool(LOADER_THREADS, MaskTraining::daemon);
+        try {
+            return train();
+        } finally {
+            loaders.shutdownNow();
+        }
+    }
+
+    private static Thread daemon(Runnable task) {
+        Thread thread = new Thread(task, "segloss-mask-data");
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    private Map<String, Object> train() throws IOException {
+        SampleSource train = open("train");
+        SampleSource validation = open("val");
+        List<String> classes = train.classes();
+        if (classes.size() < 2) {
+            throw new IllegalArgumentException(
+                    "the mask task needs at least one object class besides background, got "
+                            + classes);
+        }
+        List<String> objectClasses = classes.subList(1, classes.size());
+        int maskClasses = settings.classAgnostic() ? 1 : objectClasses.size();
+        Device[] devices = Devices.parse(settings.devices(), settings.engine());
+        if (devices.length != 1) {
+            throw new IllegalArgumentException(
+                    "--devices "
+                            + settings.devices()
+                            + ": the mask task trains on one device, got "
+                            + devices.length
+                            + " (choose one, e.g. gpu:0)");
+        }
+        int size = settings.imageSize();
+        InstanceBatches trainBatches =
+                new InstanceBatches(
+                        train,
+                        new JointAugmentation(size, MIN_SCALE, MAX_SCALE, true),
+                        size,
+                        settings.batchSize(),
+                        true,
+                        settings.jitter(),
+                        settings.seed(),
+                        settings.maxBatches());
+        InstanceBatches validationBatches =
+                new InstanceBatches(
+                        validation,
+                        null,
+                        size,
+                        settings.batchSize(),
+                        false,
+                        0,
+                        settings.seed(),
+                        settings.maxBatches());
+
+        Path output = settings.output();
+        Path checkpoints = output.resolve("checkpoints");
+        Optional<Path> latest =
+                settings.resume() ? Checkpoints.latest(checkpoints) : Optional.empty();
+        int firstEpoch = 1;
+        if (latest.isPresent()) {
+            JsonObject description = Checkpoints.description(latest.get());
+            String task = description.has("task") ? description.get("task").getAsString() : "";
+            if (!task.equals("mask")) {
+                throw new IllegalArgumentException(
+                        "--resume: "
+                                + latest.get()
+                                + " is a "
+                                + task
+                                + " checkpoint, not a mask one");
+            }
+            firstEpoch = description.get("epoch").getAsInt() + 1;
+        }
+
+        MaskRcnnMaskLoss loss =
+                MaskRcnnMaskLoss.builder()
+                        .optName("mask_loss")
+                        .optClassAgnostic(settings.classAgnostic())
+                        .build();
+        List<MaskRcnnMaskMetric> metrics = MaskRcnnMaskMetrics.all(settings.classAgnostic());
+        MaskIoU maskIoU = new MaskIoU("mask_iou", objectClasses.size());
+        int batchesPerEpoch = trainBatches.size();
+        // PSPNet's "poly" schedule, lr * (1 - step / steps)^0.9, continued on resume
+        Tracker schedule =
+                new ShiftedTracker(
+                        PolynomialDecayTracker.builder()
+                                .setBaseValue(settings.learningRate())
+                                .setEndLearningRate(settings.learningRate() * 1e-3f)
+                                .setDecaySteps(Math.max(1, settings.epochs() * batchesPerEpoch))
+                                .optPower(0.9f)
+                                .build(),
+                        (firstEpoch - 1) * batchesPerEpoch);
+        DefaultTrainingConfig config =
+                new DefaultTrainingConfig(loss)
+                        .optOptimizer(Optimizer.adam().optLearningRateTracker(schedule).build())
+                        .optDevices(devices)
+                        .addEvaluator(maskIoU)
+                        .addTrainingListeners(new EvaluatorTrainingListener());
+        metrics.forEach(config::addEvaluator);
+        Engine.getEngine(settings.engine()).setRandomSeed((int) settings.seed());
+        Files.createDirectories(output);
+
+        try (Model model = Model.newInstance("mask-head", devices[0], settings.engine())) {
+            MaskRcnnHead net = new MaskRcnnHead(maskClasses, settings.width());
+            model.setBlock(net);
+            try (Trainer trainer = model.newTrainer(config)) {
+                int batch = settings.batchSize();
+                trainer.initialize(
+                        new Shape(batch, 3, size, size), new Shape(batch, 4), new Shape(batch));
+                List<EpochMetrics> history = new ArrayList<>();
+                if (latest.isPresent()) {
+                    List<String> missing =
+                            Checkpoints.load(latest.get(), net, trainer.getManager());
+                    if (!missing.isEmpty()) {
+                        throw new IllegalArgumentException(
+                                "--resume: "
+                                        + latest.get()
+                                        + " does not fit the model ("
+                                        + missing.size()
+                                        + " parameter(s) differ: another --width, --class-agnostic"
+                                        + " or class list?)");
+                    }
+                    Path csv = output.resolve("metrics.csv");
+                    if (Files.exists(csv)) {
+                        for (EpochMetrics row : MetricsCsv.read(csv, objectClasses)) {
+                            if (row.epoch() < firstEpoch) {
+                                history.add(row);
+                            }
+                        }
+                    }
+                    out.println(
+                            "resuming after epoch " + (firstEpoch - 1) + " from " + latest.get());
+                } else if (settings.pretrained() != null) {
+                    if (!Files.exists(settings.pretrained())) {
+                        throw new IllegalArgumentException(
+                                "--pretrained " + settings.pretrained() + ": no such checkpoint");
+                    }
+                    List<String> fresh =
+                            Checkpoints.load(settings.pretrained(), net, trainer.getManager());
+                    out.println(
+                            "loaded "
+                                    + settings.pretrained()
+                                    + "; re-initialised "
+                                    + fresh.size()
+                                    + " parameter(s) whose shape or name differs: "
+                                    + fresh);
+                }
+
+                Map<String, Double> lastRates = new LinkedHashMap<>();
+                for (int epoch = firstEpoch; epoch <= settings.epochs(); epoch++) {
+                    net.freezeBackbone(epoch <= settings.freezeBackboneEpochs());
+                    long start = System.nanoTime();
+                    long images = trainEpoch(trainer, trainBatches, epoch);
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    validate(trainer, validationBatches);
+                    EpochMetrics row =
+                            epochMetrics(epoch, loss, metrics, maskIoU, seconds, images / seconds);
+                    lastRates.put("falsePositiveRate", validated(metrics.get(1)));
+                    lastRates.put("falseNegativeRate", validated(metrics.get(2)));
+                    trainer.notifyListeners(listener -> listener.onEpoch(trainer));
+                    history.add(row);
+                    out.printf(
+                            "epoch %d/%d: loss %.4f, val loss %.4f, mask IoU %.4f, mask acc %.4f,"
+                                    + " false pos %.4f, false neg %.4f%n",
+                            epoch,
+                            settings.epochs(),
+                            row.trainLoss().get("loss"),
+                            row.validationLoss(),
+                            row.meanIoU(),
+                            row.pixelAccuracy(),
+                            lastRates.get("falsePositiveRate"),
+                            lastRates.get("falseNegativeRate"));
+                    MetricsCsv.write(output.resolve("metrics.csv"), objectClasses, history);
+                    LossCurve.write(output.resolve("loss-curve.png"), history, 800, 500);
+                    Checkpoints.save(checkpoints, epoch, net, description(classes, maskClasses));
+                }
+                Map<String, Object> summary = summary(classes, objectClasses, history, lastRates);
+                SummaryJson.write(output.resolve("summary.json"), summary);
+                return summary;
+            }
+        }
+    }
+
+    private SampleSource open(String split) {
+        if (settings.data().equals("synthetic")) {
+            boolean train = split.equals("train");
+            return DataSources.synthetic(
+                    train ? settings.syntheticCount() : Math.max(1, settings.syntheticCount() / 4),
+                    settings.imageSize(),
+                    settings.syntheticClasses(),
+                    train ? settings.seed() : ~settings.seed());
+        }
+        Path root = Path.of(settings.data());
+        if (!Files.isDirectory(root)) {
+            throw new IllegalArgumentException("--data " + root + ": no such folder");
+        }
+        return DataSources.open(settings.format(), root, split, 0.2, settings.seed());
+    }
+
+    /** Trains one epoch; returns the images trained on. */
+    private long trainEpoch(Trainer trainer, InstanceBatches batches, int epoch) {
+        ProgressBar bar =
+                new ProgressBar(
+                        out, epoch, settings.epochs(), batches.size(), System.console() != null);
+        long images = 0;
+        long rois = 0;
+        int done = 0;
+        long start = System.nanoTime();
+        for (InstanceBatch instances : batches.epoch(epoch - 1, loaders, PREFETCH)) {
+            done++;
+            if (instances.instances() > 0) {
+                try (NDManager manager = trainer.getManager().newSubManager()) {
+                    Batch batch = RoiBatch.create(manager, instances, done, batches.size());
+                    step(trainer, batch);
+                }
+                images += instances.images();
+                rois += instances.instances();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            bar.update(
+                    done,
+                    trainer.getLoss().getAccumulator(EvaluatorTrainingListener.TRAIN_EPOCH),
+                    images / seconds);
+        }
+        if (rois == 0) {
+            throw new IllegalArgumentException(
+                    "--data "
+                            + settings.data()
+                            + ": no training image has an instance; "
+                            + MaskSettings.NEEDS_INSTANCES);
+        }
+        bar.finish(String.format("%d images, %d RoIs", images, rois));
+        return images;
+    }
+
+    /** Forward, backward and update on one batch with RoIs, then the training listeners. */
+    private static void step(Trainer trainer, Batch batch) {
+        NDList data = batch.getData();
+        NDList labels = batch.getLabels();
+        NDList predictions;
+        try (GradientCollector collector = trainer.newGradientCollector()) {
+            predictions = trainer.forward(data, labels);
+            collector.backward(trainer.getLoss().evaluate(labels, predictions));
+        }
+        trainer.step();
+        notify(trainer, batch, predictions, true);
+    }
+
+    private void validate(Trainer trainer, InstanceBatches batches) {
+        int done = 0;
+        for (InstanceBatch instances : batches.epoch(0, loaders, PREFETCH)) {
+            done++;
+            if (instances.instances() == 0) {
+                continue;
+            }
+            try (NDManager manager = trainer.getManager().newSubManager()) {
+                Batch batch = RoiBatch.create(manager, instances, done, batches.size());
+                NDList predictions = trainer.evaluate(batch.getData());
+                notify(trainer, batch, predictions, false);
+            }
+        }
+    }
+
+    private static void notify(Trainer trainer, Batch batch, NDList predictions, boolean training) {
+        Device device = predictions.head().getDevice();
+        Map<Device, NDList> labels = new ConcurrentHashMap<>();
+        Map<Device, NDList> outputs = new ConcurrentHashMap<>();
+        labels.put(device, batch.getLabels());
+        outputs.put(device, predictions);
+        BatchData data = new BatchData(batch, labels, outputs);
+        if (training) {
+            trainer.notifyListeners(listener -> listener.onTrainingBatch(trainer, data));
+        } else {
+            trainer.notifyListeners(listener -> listener.onValidationBatch(trainer, data));
+        }
+    }
+
+    private static double validated(MaskRcnnMaskMetric metric) {
+        return metric.getAccumulator(EvaluatorTrainingListener.VALIDATE_EPOCH);
+    }
+
+    private static EpochMetrics epochMetrics(
+            int epoch,
+            MaskRcnnMaskLoss loss,
+            List<MaskRcnnMaskMetric> metrics,
+            MaskIoU maskIoU,
+            double seconds,
+            double imagesPerSecond) {
+        String validate = EvaluatorTrainingListener.VALIDATE_EPOCH;
+        Map<String, Double> trainLoss = new LinkedHashMap<>();
+        trainLoss.put("loss", (double) loss.getAccumulator(EvaluatorTrainingListener.TRAIN_EPOCH));
+        return new EpochMetrics(
+                epoch,
+                trainLoss,
+                loss.getAccumulator(validate),
+                maskIoU.getAccumulator(validate),
+                validated(metrics.get(0)),
+                maskIoU.getPerClassIoU(validate),
+                seconds,
+                imagesPerSecond);
+    }
+
+    private JsonObject description(List<String> classes, int maskClasses) {
+        JsonObject json = new JsonObject();
+        json.addProperty("task", "mask");
+        JsonArray names = new JsonArray();
+        classes.forEach(names::add);
+        json.add("classes", names);
+        JsonObject model = new JsonObject();
+        model.addProperty("name", "MaskRcnnHead");
+        model.addProperty("width", settings.width());
+        model.addProperty("imageSize", settings.imageSize());
+        model.addProperty("classAgnostic", settings.classAgnostic());
+        model.addProperty("maskClasses", maskClasses);
+        model.addProperty("roiSize", MaskRcnnHead.ROI_SIZE);
+        model.addProperty("maskSize", MaskRcnnHead.MASK_SIZE);
+        model.addProperty("stride", MaskRcnnHead.STRIDE);
+        json.add("model", model);
+        json.addProperty("engine", settings.engine());
+        json.add("commandLine", new Gson().toJsonTree(settings.commandLine()));
+        return json;
+    }
+
+    private Map<String, Object> summary(
+            List<String> classes,
+            List<String> objectClasses,
+            List<EpochMetrics> history,
+            Map<String, Double> lastRates) {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("task", "mask");
+        summary.put("engine", settings.engine());
+        summary.put("devices", settings.devices());
+        summary.put("classes", classes);
+        summary.put("classAgnostic", settings.classAgnostic());
+        summary.put("epochs", history.size());
+        if (!history.isEmpty()) {
+            EpochMetrics last = history.get(history.size() - 1);
+            summary.put("trainLoss", last.trainLoss().get("loss"));
+            summary.put("validationLoss", last.validationLoss());
+            summary.put("maskIoU", last.meanIoU());
+            summary.put("maskAccuracy", last.pixelAccuracy());
+            summary.putAll(lastRates);
+            Map<String, Double> perClass = new LinkedHashMap<>();
+            for (int c = 0; c < objectClasses.size(); c++) {
+                perClass.put(objectClasses.get(c), last.perClassIoU()[c]);
+            }
+            summary.put("classMaskIoU", perClass);
+            summary.put(
+                    "bestMaskIoU",
+                    history.stream()
+                            .mapToDouble(EpochMetrics::meanIoU)
+                            .filter(v -> !Double.isNaN(v))
+                            .max()
+                            .orElse(Double.NaN));
+            summary.put(
+                    "trainingSeconds", history.stream().mapToDouble(EpochMetrics::seconds).sum());
+        }
+        summary.put("output", settings.output().toString());
+        return summary;
+    }
+}
