@@ -13,7 +13,6 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.listener.EvaluatorTrainingListener;
 import ai.djl.training.listener.TrainingListener.BatchData;
 import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.PolynomialDecayTracker;
 import ai.djl.training.tracker.Tracker;
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;
@@ -179,15 +178,10 @@ public final class MaskTraining {
         List<MaskRcnnMaskMetric> metrics = MaskRcnnMaskMetrics.all(settings.classAgnostic());
         MaskIoU maskIoU = new MaskIoU("mask_iou", objectClasses.size());
         int batchesPerEpoch = trainBatches.size();
-        // PSPNet's "poly" schedule, lr * (1 - step / steps)^0.9, continued on resume
         Tracker schedule =
-                new ShiftedTracker(
-                        PolynomialDecayTracker.builder()
-                                .setBaseValue(settings.learningRate())
-                                .setEndLearningRate(settings.learningRate() * 1e-3f)
-                                .setDecaySteps(Math.max(1, settings.epochs() * batchesPerEpoch))
-                                .optPower(0.9f)
-                                .build(),
+                ShiftedTracker.poly(
+                        settings.learningRate(),
+                        settings.epochs() * batchesPerEpoch,
                         (firstEpoch - 1) * batchesPerEpoch);
         DefaultTrainingConfig config =
                 new DefaultTrainingConfig(loss)

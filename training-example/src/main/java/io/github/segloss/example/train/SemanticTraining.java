@@ -16,7 +16,6 @@ import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.listener.EvaluatorTrainingListener;
 import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.PolynomialDecayTracker;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
 import com.google.gson.Gson;
@@ -115,14 +114,20 @@ public final class SemanticTraining {
         if (settings.maxBatches() > 0) {
             batchesPerEpoch = Math.min(batchesPerEpoch, settings.maxBatches());
         }
-        // PSPNet's "poly" schedule: lr * (1 - step / steps)^0.9
+        Path output = settings.output();
+        Path checkpoints = output.resolve("checkpoints");
+        Optional<Path> latest =
+                settings.resume() ? Checkpoints.latest(checkpoints) : Optional.empty();
+        int resumeAfter =
+                latest.isPresent()
+                        ? Checkpoints.description(latest.get()).get("epoch").getAsInt()
+                        : 0;
+        // PSPNet's poly schedule, continued after the epochs of a resumed run
         Tracker schedule =
-                PolynomialDecayTracker.builder()
-                        .setBaseValue(settings.learningRate())
-                        .setEndLearningRate(settings.learningRate() * 1e-3f)
-                        .setDecaySteps(Math.max(1, settings.epochs() * batchesPerEpoch))
-                        .optPower(0.9f)
-                        .build();
+                ShiftedTracker.poly(
+                        settings.learningRate(),
+                        settings.epochs() * batchesPerEpoch,
+                        resumeAfter * batchesPerEpoch);
         DefaultTrainingConfig config =
                 new DefaultTrainingConfig(loss)
                         .optOptimizer(Optimizer.adam().optLearningRateTracker(schedule).build())
@@ -131,8 +136,6 @@ public final class SemanticTraining {
                         .addEvaluator(accuracy)
                         .addTrainingListeners(new EvaluatorTrainingListener());
         Engine.getEngine(settings.engine()).setRandomSeed((int) settings.seed());
-        Path output = settings.output();
-        Path checkpoints = output.resolve("checkpoints");
         Files.createDirectories(output);
 
         try (Model model = Model.newInstance("segmentation", devices[0], settings.engine())) {
@@ -144,10 +147,8 @@ public final class SemanticTraining {
                 requireClasses(trainer, numClasses);
                 int firstEpoch = 1;
                 List<EpochMetrics> history = new ArrayList<>();
-                Optional<Path> latest =
-                        settings.resume() ? Checkpoints.latest(checkpoints) : Optional.empty();
                 if (latest.isPresent()) {
-                    int epoch = Checkpoints.description(latest.get()).get("epoch").getAsInt();
+                    int epoch = resumeAfter;
                     Checkpoints.load(latest.get(), net, trainer.getManager());
                     firstEpoch = epoch + 1;
                     Path csv = output.resolve("metrics.csv");

@@ -1,5 +1,6 @@
 package io.github.segloss.example.train;
 
+import ai.djl.training.tracker.PolynomialDecayTracker;
 import ai.djl.training.tracker.Tracker;
 
 /**
@@ -20,6 +21,26 @@ final class ShiftedTracker implements Tracker {
     ShiftedTracker(Tracker schedule, int offset) {
         this.schedule = schedule;
         this.offset = Math.max(0, offset);
+    }
+
+    /**
+     * PSPNet's "poly" schedule, \( lr \cdot (1 - step / steps)^{0.9} \) down to \( 10^{-3} lr \),
+     * continued after the steps a resumed run already took.
+     *
+     * @param learningRate the base learning rate
+     * @param steps the steps of the whole run
+     * @param done the steps taken before this run
+     * @return the schedule
+     */
+    static Tracker poly(float learningRate, int steps, int done) {
+        return new ShiftedTracker(
+                PolynomialDecayTracker.builder()
+                        .setBaseValue(learningRate)
+                        .setEndLearningRate(learningRate * 1e-3f)
+                        .setDecaySteps(Math.max(1, steps))
+                        .optPower(0.9f)
+                        .build(),
+                done);
     }
 
     /** {@inheritDoc} */
