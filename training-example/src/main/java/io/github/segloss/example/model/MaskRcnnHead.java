@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
@@ -79,12 +78,7 @@ public final class MaskRcnnHead extends AbstractBlock {
         this.headChannels = 4 * width;
         // The same blocks, in the same order and under the same names, as PspNet's stem.
         backbone = new SequentialBlock();
-        stem =
-                new SequentialBlock()
-                        .add(new ConvBnRelu(width, 3, 2))
-                        .add(new ConvBnRelu(width, 3, 1))
-                        .add(new ConvBnRelu(2 * width, 3, 2))
-                        .add(new ConvBnRelu(2 * width, 3, 1));
+        stem = Backbones.stem(width);
         backbone.add(stem);
         addChildBlock("backbone", backbone);
         head = new SequentialBlock();
@@ -133,11 +127,7 @@ public final class MaskRcnnHead extends AbstractBlock {
      * @param freeze true to train the mask head alone
      */
     public void freezeBackbone(boolean freeze) {
-        backbone.freezeParameters(
-                freeze,
-                p ->
-                        p.getType() != Parameter.Type.RUNNING_MEAN
-                                && p.getType() != Parameter.Type.RUNNING_VAR);
+        Backbones.freezeTrainable(backbone, freeze);
     }
 
     /** {@inheritDoc} */

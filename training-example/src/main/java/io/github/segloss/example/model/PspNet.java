@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
@@ -46,12 +45,7 @@ public final class PspNet extends AbstractBlock {
         super(VERSION);
         this.classes = classes;
         backbone = new SequentialBlock();
-        stem =
-                new SequentialBlock()
-                        .add(new ConvBnRelu(width, 3, 2))
-                        .add(new ConvBnRelu(width, 3, 1))
-                        .add(new ConvBnRelu(2 * width, 3, 2))
-                        .add(new ConvBnRelu(2 * width, 3, 1));
+        stem = Backbones.stem(width);
         stage =
                 new SequentialBlock()
                         .add(new ConvBnRelu(4 * width, 3, 2))
@@ -102,11 +96,7 @@ public final class PspNet extends AbstractBlock {
      * @param freeze true to train the heads alone
      */
     public void freezeBackbone(boolean freeze) {
-        backbone.freezeParameters(
-                freeze,
-                p ->
-                        p.getType() != Parameter.Type.RUNNING_MEAN
-                                && p.getType() != Parameter.Type.RUNNING_VAR);
+        Backbones.freezeTrainable(backbone, freeze);
     }
 
     /** {@inheritDoc} */
