@@ -35,6 +35,9 @@ public final class SeglossTrain implements Callable<Integer> {
      */
     public static void main(String[] args) {
         Headless.ensure();
+        // DJL's start-up messages are not for the user; warnings and errors still show.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
         System.exit(execute(args));
     }
 
@@ -67,13 +70,30 @@ public final class SeglossTrain implements Callable<Integer> {
                 });
         commandLine.setExecutionExceptionHandler(
                 (exception, command, parseResult) -> {
-                    if (exception instanceof IllegalArgumentException) {
-                        command.getErr().println("segloss-train: " + exception.getMessage());
+                    IllegalArgumentException badInput = badInput(exception);
+                    if (badInput != null) {
+                        command.getErr().println("segloss-train: " + badInput.getMessage());
                         return USAGE;
                     }
                     throw exception;
                 });
         return commandLine.execute(arguments);
+    }
+
+    /**
+     * Finds the bad input behind a failure: an {@link IllegalArgumentException} itself or as a
+     * cause (DJL wraps what the data loader threads throw).
+     */
+    private static IllegalArgumentException badInput(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof IllegalArgumentException badInput) {
+                return badInput;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
     }
 
     /** {@inheritDoc} Only reached with no subcommand, which {@link #execute} never passes. */

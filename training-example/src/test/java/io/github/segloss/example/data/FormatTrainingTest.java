@@ -132,4 +132,51 @@ public class FormatTrainingTest {
             TestFiles.delete(root);
         }
     }
+
+    @Test
+    public void aClassIdBeyondTheClassListIsOneLineAndExitCodeTwo() throws IOException {
+        Path root = Files.createTempDirectory("segloss-folder-bad");
+        try {
+            for (int i = 0; i < 4; i++) {
+                TestFiles.rgb(root.resolve("images/img" + i + ".png"), SIDE, SIDE);
+                TestFiles.grey(root.resolve("masks/img" + i + ".png"), SIDE, labels(i, 5));
+            }
+            TestFiles.text(root.resolve("classes.txt"), "background\nsky\n");
+            PrintStream err = System.err;
+            ByteArrayOutputStream errors = new ByteArrayOutputStream();
+            int code;
+            try {
+                System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
+                code =
+                        SeglossTrain.execute(
+                                "semantic",
+                                "--data",
+                                root.toString(),
+                                "--format",
+                                "folder",
+                                "--epochs",
+                                "1",
+                                "--image-size",
+                                "32",
+                                "--width",
+                                "4",
+                                "--batch-size",
+                                "2",
+                                "--output",
+                                root.resolve("run").toString());
+            } finally {
+                System.setErr(err);
+            }
+            String message = errors.toString(StandardCharsets.UTF_8);
+            assertEquals(code, SeglossTrain.USAGE, message);
+            // one line of ours (DJL may log its engine start-up on the same stream)
+            assertEquals(
+                    message.lines().filter(l -> l.startsWith("segloss-train:")).count(),
+                    1L,
+                    message);
+            assertTrue(message.contains("masks/img") && !message.contains("\tat "), message);
+        } finally {
+            TestFiles.delete(root);
+        }
+    }
 }
