@@ -265,6 +265,11 @@ public final class MaskTraining {
                             lastRates.get("falseNegativeRate"));
                     MetricsCsv.write(output.resolve("metrics.csv"), objectClasses, history);
                     LossCurve.write(output.resolve("loss-curve.png"), history, 800, 500);
+                    MaskPreviews.write(
+                            output.resolve("predictions.png"),
+                            trainer,
+                            validationBatches.batch(0, 0),
+                            settings.classAgnostic());
                     Checkpoints.save(checkpoints, epoch, net, description(classes, maskClasses));
                 }
                 Map<String, Object> summary = summary(classes, objectClasses, history, lastRates);

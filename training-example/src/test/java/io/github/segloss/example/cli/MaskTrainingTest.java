@@ -69,6 +69,8 @@ public class MaskTrainingTest {
         assertFalse(csv.get(0).contains("iou_background"), "background has no RoIs: " + csv.get(0));
         BufferedImage curve = ImageIO.read(output.resolve("loss-curve.png").toFile());
         assertTrue(curve != null && curve.getWidth() > 0, "loss-curve.png decodes");
+        BufferedImage grid = ImageIO.read(output.resolve("predictions.png").toFile());
+        assertTrue(grid != null && grid.getWidth() > 0, "predictions.png decodes");
         JsonObject summary =
                 JsonParser.parseString(Files.readString(output.resolve("summary.json")))
                         .getAsJsonObject();

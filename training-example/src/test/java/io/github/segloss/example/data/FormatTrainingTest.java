@@ -104,30 +104,75 @@ public class FormatTrainingTest {
         }
     }
 
+    /** Two train2017 and two val2017 images with a polygon and an uncompressed RLE object. */
+    private static Path cocoDataset() throws IOException {
+        Path root = Files.createTempDirectory("segloss-coco");
+        for (String split : new String[] {"train2017", "val2017"}) {
+            String json =
+                    """
+                    {"images": [
+                       {"id": 1, "file_name": "a.png", "height": 12, "width": 12},
+                       {"id": 2, "file_name": "b.png", "height": 12, "width": 12}],
+                     "annotations": [
+                       {"id": 1, "image_id": 1, "category_id": 7, "iscrowd": 0,
+                        "segmentation": [[1, 1, 8, 1, 8, 6, 1, 6]]},
+                       {"id": 2, "image_id": 2, "category_id": 3, "iscrowd": 0,
+                        "segmentation": {"size": [12, 12], "counts": [30, 20, 94]}}],
+                     "categories": [{"id": 3, "name": "car"}, {"id": 7, "name": "train"}]}
+                    """;
+            TestFiles.text(root.resolve("annotations/instances_" + split + ".json"), json);
+            TestFiles.rgb(root.resolve(split + "/a.png"), SIDE, SIDE);
+            TestFiles.rgb(root.resolve(split + "/b.png"), SIDE, SIDE);
+        }
+        return root;
+    }
+
     @Test
     public void trainsOnACocoDataset() throws IOException {
-        Path root = Files.createTempDirectory("segloss-coco");
+        Path root = cocoDataset();
         try {
-            for (String split : new String[] {"train2017", "val2017"}) {
-                String json =
-                        """
-                        {"images": [
-                           {"id": 1, "file_name": "a.png", "height": 12, "width": 12},
-                           {"id": 2, "file_name": "b.png", "height": 12, "width": 12}],
-                         "annotations": [
-                           {"id": 1, "image_id": 1, "category_id": 7, "iscrowd": 0,
-                            "segmentation": [[1, 1, 8, 1, 8, 6, 1, 6]]},
-                           {"id": 2, "image_id": 2, "category_id": 3, "iscrowd": 0,
-                            "segmentation": {"size": [12, 12], "counts": [30, 20, 94]}}],
-                         "categories": [{"id": 3, "name": "car"}, {"id": 7, "name": "train"}]}
-                        """;
-                TestFiles.text(root.resolve("annotations/instances_" + split + ".json"), json);
-                TestFiles.rgb(root.resolve(split + "/a.png"), SIDE, SIDE);
-                TestFiles.rgb(root.resolve(split + "/b.png"), SIDE, SIDE);
-            }
             List<String> csv = train(root, "coco");
             assertTrue(
                     csv.get(0).contains("iou_car") && csv.get(0).contains("iou_train"), csv.get(0));
+        } finally {
+            TestFiles.delete(root);
+        }
+    }
+
+    @Test
+    public void trainsTheMaskHeadOnACocoDataset() throws IOException {
+        Path root = cocoDataset();
+        try {
+            Path output = root.resolve("mask-run");
+            PrintStream out = System.out;
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+            int code;
+            try {
+                System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+                code =
+                        SeglossTrain.execute(
+                                "mask",
+                                "--data",
+                                root.toString(),
+                                "--format",
+                                "coco",
+                                "--epochs",
+                                "1",
+                                "--image-size",
+                                "32",
+                                "--width",
+                                "4",
+                                "--batch-size",
+                                "2",
+                                "--output",
+                                output.toString());
+            } finally {
+                System.setOut(out);
+            }
+            assertEquals(code, 0, printed.toString(StandardCharsets.UTF_8));
+            List<String> csv = Files.readAllLines(output.resolve("metrics.csv"));
+            assertEquals(csv.size(), 2);
+            assertTrue(csv.get(0).contains("iou_car"), csv.get(0));
         } finally {
             TestFiles.delete(root);
         }
