@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,11 +31,7 @@ public final class MaskCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(
-            names = "--data",
-            defaultValue = "synthetic",
-            description = "synthetic, or the dataset's root folder (default: ${DEFAULT-VALUE})")
-    String data;
+    @Mixin TrainingOptions options;
 
     @Option(
             names = "--format",
@@ -51,77 +48,10 @@ public final class MaskCommand implements Callable<Integer> {
     int epochs;
 
     @Option(
-            names = "--batch-size",
-            defaultValue = "8",
-            description = "images per batch, with all their instances (default: ${DEFAULT-VALUE})")
-    int batchSize;
-
-    @Option(
-            names = "--image-size",
-            defaultValue = "64",
-            description =
-                    "side of the square training images, a multiple of 4 (default: ${DEFAULT-VALUE})")
-    int imageSize;
-
-    @Option(
-            names = "--lr",
-            defaultValue = "0.005",
-            description = "Adam learning rate (default: ${DEFAULT-VALUE})")
-    float learningRate;
-
-    @Option(
-            names = "--seed",
-            defaultValue = "42",
-            description =
-                    "seed of data order, augmentation, box jitter and initialisation (default:"
-                            + " ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(
-            names = "--engine",
-            defaultValue = "PyTorch",
-            description = "PyTorch or MXNet (default: ${DEFAULT-VALUE})")
-    String engine;
-
-    @Option(
-            names = "--devices",
-            defaultValue = "cpu",
-            description =
-                    "cpu, gpu (one GPU) or gpu:i; one device only (default: ${DEFAULT-VALUE})")
-    String devices;
-
-    @Option(
             names = "--output",
             defaultValue = "runs/mask",
             description = "folder of checkpoints, metrics and pictures (default: ${DEFAULT-VALUE})")
     Path output;
-
-    @Option(
-            names = "--pretrained",
-            description =
-                    "checkpoint folder to start from, semantic or mask: a semantic checkpoint gives"
-                            + " the backbone; layers whose shape or name differs are re-initialised (default: none)")
-    Path pretrained;
-
-    @Option(
-            names = "--freeze-backbone-epochs",
-            defaultValue = "0",
-            description = "first epochs that train the mask head alone (default: ${DEFAULT-VALUE})")
-    int freezeBackboneEpochs;
-
-    @Option(
-            names = "--resume",
-            defaultValue = "false",
-            description =
-                    "continue from the newest checkpoint in --output (default: ${DEFAULT-VALUE})")
-    boolean resume;
-
-    @Option(
-            names = "--max-batches",
-            defaultValue = "0",
-            description =
-                    "at most this many batches per epoch and split, 0 for all (default: ${DEFAULT-VALUE})")
-    int maxBatches;
 
     @Option(
             names = "--class-agnostic",
@@ -139,31 +69,6 @@ public final class MaskCommand implements Callable<Integer> {
                             + " size (default: ${DEFAULT-VALUE})")
     float jitter;
 
-    @Option(
-            names = "--width",
-            defaultValue = "16",
-            description =
-                    "base channel width of the backbone; the mask head has 4x as many channels"
-                            + " (default: ${DEFAULT-VALUE})")
-    int width;
-
-    @Option(
-            names = "--synthetic-classes",
-            split = ",",
-            defaultValue = "background,circle,square,triangle",
-            description =
-                    "classes of the synthetic data: background, then any of circle, square,"
-                            + " triangle, ellipse, star (default: ${DEFAULT-VALUE})")
-    List<String> syntheticClasses;
-
-    @Option(
-            names = "--synthetic-count",
-            defaultValue = "400",
-            description =
-                    "synthetic training images; validation gets a quarter as many (default:"
-                            + " ${DEFAULT-VALUE})")
-    int syntheticCount;
-
     /** {@inheritDoc} */
     @Override
     public Integer call() throws Exception {
@@ -171,25 +76,25 @@ public final class MaskCommand implements Callable<Integer> {
                 new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
         MaskSettings settings =
                 new MaskSettings(
-                        data,
+                        options.data,
                         format,
                         epochs,
-                        batchSize,
-                        imageSize,
-                        learningRate,
-                        seed,
-                        engine,
-                        devices,
+                        options.batchSize,
+                        options.imageSize,
+                        options.learningRate,
+                        options.seed,
+                        options.engine,
+                        options.devices,
                         output,
-                        pretrained,
-                        freezeBackboneEpochs,
-                        resume,
-                        maxBatches,
-                        width,
+                        options.pretrained,
+                        options.freezeBackboneEpochs,
+                        options.resume,
+                        options.maxBatches,
+                        options.width,
                         classAgnostic,
                         jitter,
-                        syntheticClasses,
-                        syntheticCount,
+                        options.syntheticClasses,
+                        options.syntheticCount,
                         commandLine);
         new MaskTraining(settings, System.out).run();
         return 0;

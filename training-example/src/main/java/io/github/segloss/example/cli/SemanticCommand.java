@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -23,11 +24,7 @@ public final class SemanticCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(
-            names = "--data",
-            defaultValue = "synthetic",
-            description = "synthetic, or the dataset's root folder (default: ${DEFAULT-VALUE})")
-    String data;
+    @Mixin TrainingOptions options;
 
     @Option(
             names = "--format",
@@ -42,70 +39,10 @@ public final class SemanticCommand implements Callable<Integer> {
     int epochs;
 
     @Option(
-            names = "--batch-size",
-            defaultValue = "8",
-            description = "global batch size, split across the devices (default: ${DEFAULT-VALUE})")
-    int batchSize;
-
-    @Option(
-            names = "--image-size",
-            defaultValue = "64",
-            description =
-                    "side of the square training images, a multiple of 32 (default: ${DEFAULT-VALUE})")
-    int imageSize;
-
-    @Option(
-            names = "--lr",
-            defaultValue = "0.005",
-            description = "Adam learning rate (default: ${DEFAULT-VALUE})")
-    float learningRate;
-
-    @Option(
-            names = "--seed",
-            defaultValue = "42",
-            description =
-                    "seed of data order, augmentation and initialisation (default: ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(
-            names = "--engine",
-            defaultValue = "PyTorch",
-            description = "PyTorch or MXNet (default: ${DEFAULT-VALUE})")
-    String engine;
-
-    @Option(
-            names = "--devices",
-            defaultValue = "cpu",
-            description = "cpu, gpu (all GPUs) or gpu:0,1 (default: ${DEFAULT-VALUE})")
-    String devices;
-
-    @Option(
             names = "--output",
             defaultValue = "runs/semantic",
             description = "folder of checkpoints, metrics and pictures (default: ${DEFAULT-VALUE})")
     Path output;
-
-    @Option(
-            names = "--pretrained",
-            description =
-                    "checkpoint folder to start from; layers whose shape differs are re-initialised")
-    Path pretrained;
-
-    @Option(
-            names = "--freeze-backbone-epochs",
-            defaultValue = "0",
-            description = "first epochs that train the heads alone (default: ${DEFAULT-VALUE})")
-    int freezeBackboneEpochs;
-
-    @Option(names = "--resume", description = "continue from the newest checkpoint in --output")
-    boolean resume;
-
-    @Option(
-            names = "--max-batches",
-            defaultValue = "0",
-            description =
-                    "at most this many batches per epoch and split, 0 for all (default: ${DEFAULT-VALUE})")
-    int maxBatches;
 
     @Option(
             names = "--loss",
@@ -135,29 +72,6 @@ public final class SemanticCommand implements Callable<Integer> {
     double valFraction;
 
     @Option(
-            names = "--width",
-            defaultValue = "16",
-            description = "base channel width of the model (default: ${DEFAULT-VALUE})")
-    int width;
-
-    @Option(
-            names = "--synthetic-classes",
-            split = ",",
-            defaultValue = "background,circle,square,triangle",
-            description =
-                    "classes of the synthetic data: background, then any of circle, square,"
-                            + " triangle, ellipse, star (default: ${DEFAULT-VALUE})")
-    List<String> syntheticClasses;
-
-    @Option(
-            names = "--synthetic-count",
-            defaultValue = "400",
-            description =
-                    "synthetic training images; validation gets a quarter as many (default:"
-                            + " ${DEFAULT-VALUE})")
-    int syntheticCount;
-
-    @Option(
             names = "--torchscript",
             description =
                     "fine-tune this TorchScript model (PyTorch engine) instead of the built-in"
@@ -172,27 +86,27 @@ public final class SemanticCommand implements Callable<Integer> {
                 new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
         SemanticSettings settings =
                 new SemanticSettings(
-                        data,
+                        options.data,
                         format,
                         epochs,
-                        batchSize,
-                        imageSize,
-                        learningRate,
-                        seed,
-                        engine,
-                        devices,
+                        options.batchSize,
+                        options.imageSize,
+                        options.learningRate,
+                        options.seed,
+                        options.engine,
+                        options.devices,
                         output,
-                        pretrained,
-                        freezeBackboneEpochs,
-                        resume,
-                        maxBatches,
+                        options.pretrained,
+                        options.freezeBackboneEpochs,
+                        options.resume,
+                        options.maxBatches,
                         LossChoice.parse(loss),
                         classWeights,
                         auxWeight,
                         valFraction,
-                        width,
-                        syntheticClasses,
-                        syntheticCount,
+                        options.width,
+                        options.syntheticClasses,
+                        options.syntheticCount,
                         torchscript,
                         commandLine);
         new SemanticTraining(settings, System.out).run();

@@ -42,7 +42,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Trains the example's Mask R-CNN-style mask head ({@link MaskRcnnHead}) with segloss's {@link
@@ -67,7 +66,6 @@ import java.util.concurrent.Executors;
  */
 public final class MaskTraining {
 
-    private static final int LOADER_THREADS = 2;
     private static final int PREFETCH = 2;
     private static final float MIN_SCALE = 0.75f;
     private static final float MAX_SCALE = 1.25f;
@@ -95,18 +93,12 @@ public final class MaskTraining {
      */
     public Map<String, Object> run() throws IOException {
         settings.validate();
-        loaders = Executors.newFixedThreadPool(LOADER_THREADS, MaskTraining::daemon);
+        loaders = Loaders.start("segloss-mask-data");
         try {
             return train();
         } finally {
             loaders.shutdownNow();
         }
-    }
-
-    private static Thread daemon(Runnable task) {
-        Thread thread = new Thread(task, "segloss-mask-data");
-        thread.setDaemon(true);
-        return thread;
     }
 
     private Map<String, Object> train() throws IOException {

@@ -47,7 +47,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 
 /**
@@ -58,7 +57,6 @@ import java.util.regex.Pattern;
 public final class SemanticTraining {
 
     private static final int PREVIEWS = 4;
-    private static final int LOADER_THREADS = 2;
     private static final Pattern BACKBONE = Pattern.compile("(^|\\.)backbone\\.");
 
     private final SemanticSettings settings;
@@ -85,18 +83,12 @@ public final class SemanticTraining {
      */
     public Map<String, Object> run() throws IOException, TranslateException {
         settings.validate();
-        loaders = Executors.newFixedThreadPool(LOADER_THREADS, SemanticTraining::daemon);
+        loaders = Loaders.start("segloss-data");
         try {
             return train();
         } finally {
             loaders.shutdownNow();
         }
-    }
-
-    private static Thread daemon(Runnable task) {
-        Thread thread = new Thread(task, "segloss-data");
-        thread.setDaemon(true);
-        return thread;
     }
 
     private Map<String, Object> train() throws IOException, TranslateException {
@@ -298,7 +290,7 @@ public final class SemanticTraining {
                         .setSource(source)
                         .optSeed(settings.seed())
                         .optExecutor(loaders)
-                        .optPrefetchNumber(LOADER_THREADS)
+                        .optPrefetchNumber(Loaders.THREADS)
                         .setSampling(settings.batchSize(), shuffle);
         if (augmentation != null) {
             builder.optAugmentation(augmentation);

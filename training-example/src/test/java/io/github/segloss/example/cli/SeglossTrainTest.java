@@ -14,10 +14,22 @@ import org.testng.annotations.Test;
 /** The command line: help, and one clear line with exit code 2 for bad input. */
 public class SeglossTrainTest {
 
-    /** The exit code and what the command printed. */
-    record Run(int code, String out, String err) {}
+    /**
+     * The exit code and what the command printed.
+     *
+     * @param code the exit code
+     * @param out the standard output
+     * @param err the standard error
+     */
+    public record Run(int code, String out, String err) {}
 
-    static synchronized Run run(String... args) {
+    /**
+     * Runs the command in this JVM, capturing what it prints.
+     *
+     * @param args the command line
+     * @return the exit code and the output
+     */
+    public static synchronized Run run(String... args) {
         PrintStream out = System.out;
         PrintStream err = System.err;
         ByteArrayOutputStream outBytes = new ByteArrayOutputStream();

@@ -4,10 +4,8 @@ import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertTrue;
 
 import io.github.segloss.example.SeglossTrain;
-import java.io.ByteArrayOutputStream;
+import io.github.segloss.example.cli.SeglossTrainTest;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,38 +28,26 @@ public class FormatTrainingTest {
 
     private static List<String> train(Path root, String format) throws IOException {
         Path output = root.resolve("run");
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setOut(
-                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
-            code =
-                    SeglossTrain.execute(
-                            "semantic",
-                            "--data",
-                            root.toString(),
-                            "--format",
-                            format,
-                            "--epochs",
-                            "1",
-                            "--image-size",
-                            "32",
-                            "--width",
-                            "4",
-                            "--batch-size",
-                            "2",
-                            "--max-batches",
-                            "1",
-                            "--output",
-                            output.toString());
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        assertEquals(code, 0, errors.toString(StandardCharsets.UTF_8));
+        SeglossTrainTest.Run run =
+                SeglossTrainTest.run(
+                        "semantic",
+                        "--data",
+                        root.toString(),
+                        "--format",
+                        format,
+                        "--epochs",
+                        "1",
+                        "--image-size",
+                        "32",
+                        "--width",
+                        "4",
+                        "--batch-size",
+                        "2",
+                        "--max-batches",
+                        "1",
+                        "--output",
+                        output.toString());
+        assertEquals(run.code(), 0, run.err());
         List<String> csv = Files.readAllLines(output.resolve("metrics.csv"));
         assertEquals(csv.size(), 2, "a header and one epoch");
         return csv;
@@ -144,32 +130,24 @@ public class FormatTrainingTest {
         Path root = cocoDataset();
         try {
             Path output = root.resolve("mask-run");
-            PrintStream out = System.out;
-            ByteArrayOutputStream printed = new ByteArrayOutputStream();
-            int code;
-            try {
-                System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-                code =
-                        SeglossTrain.execute(
-                                "mask",
-                                "--data",
-                                root.toString(),
-                                "--format",
-                                "coco",
-                                "--epochs",
-                                "1",
-                                "--image-size",
-                                "32",
-                                "--width",
-                                "4",
-                                "--batch-size",
-                                "2",
-                                "--output",
-                                output.toString());
-            } finally {
-                System.setOut(out);
-            }
-            assertEquals(code, 0, printed.toString(StandardCharsets.UTF_8));
+            SeglossTrainTest.Run run =
+                    SeglossTrainTest.run(
+                            "mask",
+                            "--data",
+                            root.toString(),
+                            "--format",
+                            "coco",
+                            "--epochs",
+                            "1",
+                            "--image-size",
+                            "32",
+                            "--width",
+                            "4",
+                            "--batch-size",
+                            "2",
+                            "--output",
+                            output.toString());
+            assertEquals(run.code(), 0, run.err() + run.out());
             List<String> csv = Files.readAllLines(output.resolve("metrics.csv"));
             assertEquals(csv.size(), 2);
             assertTrue(csv.get(0).contains("iou_car"), csv.get(0));
@@ -187,33 +165,25 @@ public class FormatTrainingTest {
                 TestFiles.grey(root.resolve("masks/img" + i + ".png"), SIDE, labels(i, 5));
             }
             TestFiles.text(root.resolve("classes.txt"), "background\nsky\n");
-            PrintStream err = System.err;
-            ByteArrayOutputStream errors = new ByteArrayOutputStream();
-            int code;
-            try {
-                System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
-                code =
-                        SeglossTrain.execute(
-                                "semantic",
-                                "--data",
-                                root.toString(),
-                                "--format",
-                                "folder",
-                                "--epochs",
-                                "1",
-                                "--image-size",
-                                "32",
-                                "--width",
-                                "4",
-                                "--batch-size",
-                                "2",
-                                "--output",
-                                root.resolve("run").toString());
-            } finally {
-                System.setErr(err);
-            }
-            String message = errors.toString(StandardCharsets.UTF_8);
-            assertEquals(code, SeglossTrain.USAGE, message);
+            SeglossTrainTest.Run run =
+                    SeglossTrainTest.run(
+                            "semantic",
+                            "--data",
+                            root.toString(),
+                            "--format",
+                            "folder",
+                            "--epochs",
+                            "1",
+                            "--image-size",
+                            "32",
+                            "--width",
+                            "4",
+                            "--batch-size",
+                            "2",
+                            "--output",
+                            root.resolve("run").toString());
+            String message = run.err();
+            assertEquals(run.code(), SeglossTrain.USAGE, message);
             // one line of ours (DJL may log its engine start-up on the same stream)
             assertEquals(
                     message.lines().filter(l -> l.startsWith("segloss-train:")).count(),

@@ -1,0 +1,98 @@
+package io.github.segloss.example.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The options that {@code semantic} and {@code mask} share, with the same defaults. */
+final class TrainingOptions {
+
+    @Option(
+            names = "--data",
+            defaultValue = "synthetic",
+            description = "synthetic, or the dataset's root folder (default: ${DEFAULT-VALUE})")
+    String data;
+
+    @Option(
+            names = "--batch-size",
+            defaultValue = "8",
+            description = "global batch size, split across the devices (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(
+            names = "--image-size",
+            defaultValue = "64",
+            description =
+                    "side of the square training images, a multiple of 32 (default: ${DEFAULT-VALUE})")
+    int imageSize;
+
+    @Option(
+            names = "--lr",
+            defaultValue = "0.005",
+            description = "Adam learning rate (default: ${DEFAULT-VALUE})")
+    float learningRate;
+
+    @Option(
+            names = "--seed",
+            defaultValue = "42",
+            description =
+                    "seed of data order, augmentation and initialisation (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(
+            names = "--engine",
+            defaultValue = "PyTorch",
+            description = "PyTorch or MXNet (default: ${DEFAULT-VALUE})")
+    String engine;
+
+    @Option(
+            names = "--devices",
+            defaultValue = "cpu",
+            description = "cpu, gpu (all GPUs) or gpu:0,1 (default: ${DEFAULT-VALUE})")
+    String devices;
+
+    @Option(
+            names = "--pretrained",
+            description =
+                    "checkpoint folder to start from; layers whose shape differs are re-initialised")
+    Path pretrained;
+
+    @Option(
+            names = "--freeze-backbone-epochs",
+            defaultValue = "0",
+            description = "first epochs that train the heads alone (default: ${DEFAULT-VALUE})")
+    int freezeBackboneEpochs;
+
+    @Option(names = "--resume", description = "continue from the newest checkpoint in --output")
+    boolean resume;
+
+    @Option(
+            names = "--max-batches",
+            defaultValue = "0",
+            description =
+                    "at most this many batches per epoch and split, 0 for all (default: ${DEFAULT-VALUE})")
+    int maxBatches;
+
+    @Option(
+            names = "--width",
+            defaultValue = "16",
+            description = "base channel width of the model (default: ${DEFAULT-VALUE})")
+    int width;
+
+    @Option(
+            names = "--synthetic-classes",
+            split = ",",
+            defaultValue = "background,circle,square,triangle",
+            description =
+                    "classes of the synthetic data: background, then any of circle, square,"
+                            + " triangle, ellipse, star (default: ${DEFAULT-VALUE})")
+    List<String> syntheticClasses;
+
+    @Option(
+            names = "--synthetic-count",
+            defaultValue = "400",
+            description =
+                    "synthetic training images; validation gets a quarter as many (default:"
+                            + " ${DEFAULT-VALUE})")
+    int syntheticCount;
+}
