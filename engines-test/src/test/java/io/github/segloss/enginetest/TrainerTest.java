@@ -41,6 +41,7 @@ public class TrainerTest extends EngineTest {
     private static final int SAMPLES = 32;
     private static final int SIZE = 8;
     private static final int EPOCHS = 4;
+    private static final int SEED = 20261129;
 
     @Factory(dataProvider = "engines", dataProviderClass = Engines.class)
     public TrainerTest(String engine) {
@@ -89,6 +90,8 @@ public class TrainerTest extends EngineTest {
                         .addTrainingListeners(TrainingListener.Defaults.logging());
         loss.getComponents().forEach(config::addEvaluator);
 
+        // a fixed seed for the initialisation and the shuffling: the run is reproducible
+        engine().setRandomSeed(SEED);
         try (Model model = Model.newInstance("two-heads", Device.cpu(), engine)) {
             model.setBlock(new TwoHeadNet(CLASSES));
             try (Trainer trainer = model.newTrainer(config)) {
@@ -145,6 +148,8 @@ public class TrainerTest extends EngineTest {
                         .addTrainingListeners(TrainingListener.Defaults.logging());
         loss.getComponents().forEach(config::addEvaluator);
 
+        // a fixed seed for the initialisation and the shuffling: the run is reproducible
+        engine().setRandomSeed(SEED);
         try (Model model = Model.newInstance("ce-dice", Device.cpu(), engine)) {
             model.setBlock(new TwoHeadNet(CLASSES));
             try (Trainer trainer = model.newTrainer(config)) {
