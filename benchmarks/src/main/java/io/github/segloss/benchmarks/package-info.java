@@ -1,0 +1,2 @@
+/** JMH benchmarks of the segloss losses, run by {@code benchmarks/compare.sh}. */
+package io.github.segloss.benchmarks;
