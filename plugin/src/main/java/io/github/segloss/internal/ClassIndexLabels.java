@@ -1,6 +1,9 @@
 package io.github.segloss.internal;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
@@ -34,13 +37,43 @@ public record ClassIndexLabels(NDArray index, NDArray valid) {
      *     nor the ignore index
      */
     public static ClassIndexLabels of(NDArray labels, NDArray logits, int ignoreIndex) {
-        requireValid(labels, logits, ignoreIndex);
-        NDArray asLong =
-                labels.toType(DataType.INT64, false).reshape(classAxisKept(logits.getShape()));
-        NDArray labelled = asLong.neq(ignoreIndex);
-        NDArray valid = labelled.toType(logits.getDataType(), false);
-        NDArray index = asLong.mul(labelled.toType(DataType.INT64, false));
-        return new ClassIndexLabels(index, valid);
+        requireShape(labels, logits);
+        // intermediates are closed on return, and everything is closed when the check throws
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray asLong =
+                    labels.toType(DataType.INT64, false).reshape(classAxisKept(logits.getShape()));
+            NDArray labelled = asLong.neq(ignoreIndex);
+            NDArray valid = labelled.toType(logits.getDataType(), false);
+            NDArray index = asLong.mul(labelled.toType(DataType.INT64, false));
+            long numClasses = logits.getShape().get(1);
+            if (!inRange(index, labels, numClasses)) {
+                // the detailed check reads the bad values for the message
+                ValueChecks.requireClassOrIgnore(labels, "labels", numClasses, ignoreIndex);
+            }
+            NDScope.unregister(index, valid);
+            return new ClassIndexLabels(index, valid);
+        }
+    }
+
+    /**
+     * The fast check of {@link #of}: the class indices it computed anyway lie in {@code [0, C)} (a
+     * label that is neither a class nor the ignore index lands outside), read as one device-to-host
+     * copy of their minimum and maximum, and float labels are whole numbers.
+     */
+    private static boolean inRange(NDArray index, NDArray labels, long numClasses) {
+        if (index.size() == 0) {
+            return true;
+        }
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            long[] bounds = NDArrays.stack(new NDList(index.min(), index.max())).toLongArray();
+            if (bounds[0] < 0 || bounds[1] >= numClasses) {
+                return false;
+            }
+            return !labels.getDataType().isFloating()
+                    || labels.eq(labels.floor()).all().getBoolean();
+        }
     }
 
     /**
@@ -55,6 +88,11 @@ public record ClassIndexLabels(NDArray index, NDArray valid) {
      *     nor the ignore index
      */
     public static void requireValid(NDArray labels, NDArray logits, int ignoreIndex) {
+        requireShape(labels, logits);
+        ValueChecks.requireClassOrIgnore(labels, "labels", logits.getShape().get(1), ignoreIndex);
+    }
+
+    private static void requireShape(NDArray labels, NDArray logits) {
         Shape logitShape = logits.getShape();
         Shape keptShape = classAxisKept(logitShape);
         Shape labelShape = labels.getShape();
@@ -71,8 +109,6 @@ public record ClassIndexLabels(NDArray index, NDArray valid) {
                             + labelShape);
         }
         Shapes.requireNumeric(labels, "labels");
-        int numClasses = Math.toIntExact(logitShape.get(1));
-        ValueChecks.requireClassOrIgnore(labels, "labels", numClasses, ignoreIndex);
     }
 
     private static Shape classAxisKept(Shape logitShape) {
