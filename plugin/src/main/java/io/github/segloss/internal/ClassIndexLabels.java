@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
@@ -74,6 +75,29 @@ public record ClassIndexLabels(NDArray index, NDArray valid) {
             return !labels.getDataType().isFloating()
                     || labels.eq(labels.floor()).all().getBoolean();
         }
+    }
+
+    /**
+     * Picks each pixel's value of its target class: {@code (N, 1, d1..dk)} from {@code (N, C,
+     * d1..dk)}, differentiable. Ignored pixels read class 0; mask them with {@link #valid()}.
+     *
+     * @param perClass values per class, shaped like the logits
+     * @return the target class's value per pixel
+     */
+    public NDArray pick(NDArray perClass) {
+        // pick with (N, 1, ...) indices: PyTorch rejects (N, ...), MXNet wraps 255 silently
+        return perClass.get(new NDIndex().addAllDim().addPickDim(index));
+    }
+
+    /**
+     * Returns each pixel's target-class weight \( w_{y_i} \), {@code (N, 1, d1..dk)} (ignored
+     * pixels read class 0's weight; mask them with {@link #valid()}).
+     *
+     * @param classWeights per-class weights {@code (C)} on the logits' device
+     * @return the weights per pixel
+     */
+    public NDArray weightOf(NDArray classWeights) {
+        return classWeights.take(index);
     }
 
     /**

@@ -56,6 +56,24 @@ public final class Settings {
      */
     public static NDArray onClassAxis(
             String name, float[] values, NDArray logits, boolean broadcastable) {
+        requireOnePerClass(name, values, logits);
+        NDArray array =
+                logits.getManager()
+                        .create(values)
+                        .toDevice(logits.getDevice(), false)
+                        .toType(logits.getDataType(), false);
+        return broadcastable ? broadcastOnClassAxis(array, logits) : array;
+    }
+
+    /**
+     * Requires one value per class, C = axis 1 of the logits (1 for rank-1 logits).
+     *
+     * @param name the setting's name for the message
+     * @param values the values
+     * @param logits the logits
+     * @throws IllegalArgumentException if there are not C values
+     */
+    public static void requireOnePerClass(String name, float[] values, NDArray logits) {
         Shape shape = logits.getShape();
         long classes = shape.dimension() > 1 ? shape.get(1) : 1;
         if (values.length != classes) {
@@ -68,16 +86,19 @@ public final class Settings {
                             + ", got "
                             + values.length);
         }
-        Shape target = new Shape(classes);
-        if (broadcastable) {
-            long[] dims = new long[shape.dimension()];
-            Arrays.fill(dims, 1);
-            dims[Math.min(1, dims.length - 1)] = classes;
-            target = new Shape(dims);
-        }
-        return logits.getManager()
-                .create(values, target)
-                .toDevice(logits.getDevice(), false)
-                .toType(logits.getDataType(), false);
+    }
+
+    /**
+     * Reshapes per-class values {@code (C)} to {@code (1, C, 1..1)} for the logits' rank.
+     *
+     * @param perClass the values {@code (C)}
+     * @param logits the logits {@code (N, C, d1..dk)}
+     * @return a view that broadcasts over the logits
+     */
+    public static NDArray broadcastOnClassAxis(NDArray perClass, NDArray logits) {
+        long[] dims = new long[logits.getShape().dimension()];
+        Arrays.fill(dims, 1);
+        dims[Math.min(1, dims.length - 1)] = perClass.size();
+        return perClass.reshape(new Shape(dims));
     }
 }

@@ -3,7 +3,6 @@ package io.github.segloss.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.ClassIndexLabels;
 import io.github.segloss.internal.SafeMath;
@@ -122,7 +121,7 @@ public class FocalLoss extends Loss {
     private NDArray softmaxFocal(NDArray labels, NDArray logits) {
         ClassIndexLabels target = ClassIndexLabels.of(labels, logits, ignoreIndex);
         NDArray logProb = fromLogits ? logits.logSoftmax(1) : clampProbabilities(logits).log();
-        NDArray logPt = logProb.get(new NDIndex().addAllDim().addPickDim(target.index())).neg();
+        NDArray logPt = target.pick(logProb).neg();
         NDArray focal = focalTerm(logPt);
         NDArray valid = target.valid();
         NDArray sum = focal.mul(logPt).mul(valid).sum();

@@ -3,7 +3,6 @@ package io.github.segloss.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.ClassIndexLabels;
@@ -56,12 +55,11 @@ public class OhemCrossEntropyLoss extends Loss {
         NDArray logits = predictions.head();
         Shapes.requireFloat(logits, "logits", 2, "(N, C) or (N, C, d1..dk)");
         ClassIndexLabels target = ClassIndexLabels.of(labels.head(), logits, ignoreIndex);
-        NDArray logProb =
-                logits.logSoftmax(1).get(new NDIndex().addAllDim().addPickDim(target.index()));
+        NDArray logProb = target.pick(logits.logSoftmax(1));
         NDArray pixelLoss = logProb.neg();
         if (classWeights != null) {
             NDArray weights = Settings.onClassAxis("classWeights", classWeights, logits, false);
-            pixelLoss = pixelLoss.mul(weights.take(target.index()));
+            pixelLoss = pixelLoss.mul(target.weightOf(weights));
         }
         NDArray valid = target.valid();
         NDArray kept = valid.mul(hard(logProb.stopGradient().exp(), valid));

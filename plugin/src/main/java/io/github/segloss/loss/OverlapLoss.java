@@ -132,10 +132,7 @@ public abstract class OverlapLoss extends Loss {
             }
         }
         if (classWeights != null) {
-            if (classWeights.length != numClasses) {
-                // the same message as every other per-class setting
-                Settings.onClassAxis("classWeights", classWeights, logits, false);
-            }
+            Settings.requireOnePerClass("classWeights", classWeights, logits);
             for (int c = 0; c < numClasses; c++) {
                 weights[c] *= classWeights[c];
             }

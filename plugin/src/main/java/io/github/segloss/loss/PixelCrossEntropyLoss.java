@@ -2,7 +2,6 @@ package io.github.segloss.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.ClassIndexLabels;
 import io.github.segloss.internal.SafeMath;
@@ -97,21 +96,19 @@ public class PixelCrossEntropyLoss extends Loss {
         ClassIndexLabels target = ClassIndexLabels.of(labels.head(), logits, ignoreIndex);
 
         NDArray logProb = logits.logSoftmax(1);
-        NDArray targetLogProb = logProb.get(new NDIndex().addAllDim().addPickDim(target.index()));
+        NDArray targetLogProb = target.pick(logProb);
         NDArray pixelWeight = target.valid();
         NDArray weights = null;
         if (classWeights != null) {
             weights = Settings.onClassAxis("classWeights", classWeights, logits, false);
-            pixelWeight = weights.take(target.index()).mul(pixelWeight);
+            pixelWeight = target.weightOf(weights).mul(pixelWeight);
         }
         NDArray numerator = targetLogProb.mul(pixelWeight).sum().neg();
         if (labelSmoothing > 0) {
             NDArray smooth =
                     weights == null
                             ? logProb
-                            : logProb.mul(
-                                    Settings.onClassAxis(
-                                            "classWeights", classWeights, logits, true));
+                            : logProb.mul(Settings.broadcastOnClassAxis(weights, logits));
             NDArray smoothSum = smooth.sum(new int[] {1}, true).mul(target.valid()).sum().neg();
             numerator =
                     numerator
