@@ -1,8 +1,6 @@
 package io.github.segloss.metric;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.training.evaluator.Evaluator;
 
 /**
  * One of the three mask metrics that detectron2 logs in {@code mask_rcnn_loss}: accuracy,
@@ -26,7 +24,7 @@ import ai.djl.training.evaluator.Evaluator;
  * mean of per-batch ratios); zero RoIs add nothing, and an accumulator that has counted nothing
  * reads NaN, as does {@link #evaluate} on zero RoIs.
  */
-public class MaskRcnnMaskMetric extends Evaluator {
+public class MaskRcnnMaskMetric extends CountingEvaluator<MaskCounts> {
 
     /** Which ratio of the mask counts the metric reports. */
     public enum Kind {
@@ -77,7 +75,6 @@ public class MaskRcnnMaskMetric extends Evaluator {
 
     private final Kind kind;
     private final boolean classAgnostic;
-    private final Accumulators<MaskCounts> accumulators;
 
     /**
      * Creates a mask metric.
@@ -88,10 +85,25 @@ public class MaskRcnnMaskMetric extends Evaluator {
      *     channel 0 is read whatever the class ids)
      */
     public MaskRcnnMaskMetric(String name, Kind kind, boolean classAgnostic) {
-        super(name);
+        super(name, MaskCounts.NONE, MaskCounts::plus);
         this.kind = kind;
         this.classAgnostic = classAgnostic;
-        this.accumulators = new Accumulators<>(name, MaskCounts.NONE, MaskCounts::plus);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    MaskCounts count(NDList labels, NDList predictions) {
+        return MaskCounts.of(labels, predictions, classAgnostic);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>This metric's ratio, NaN for zero RoIs.
+     */
+    @Override
+    float value(MaskCounts counts) {
+        return kind.of(counts);
     }
 
     /**
@@ -110,51 +122,5 @@ public class MaskRcnnMaskMetric extends Evaluator {
      */
     public boolean isClassAgnostic() {
         return classAgnostic;
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * <p>Returns the batch's ratio as a 0-d float32 array on the mask logits' manager (NaN for zero
-     * RoIs).
-     */
-    @Override
-    public NDArray evaluate(NDList labels, NDList predictions) {
-        float value = kind.of(MaskCounts.of(labels, predictions, classAgnostic));
-        return predictions.head().getManager().create(value);
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void addAccumulator(String key) {
-        accumulators.reset(key);
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void updateAccumulator(String key, NDList labels, NDList predictions) {
-        updateAccumulators(new String[] {key}, labels, predictions);
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void updateAccumulators(String[] keys, NDList labels, NDList predictions) {
-        accumulators.add(keys, MaskCounts.of(labels, predictions, classAgnostic));
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void resetAccumulator(String key) {
-        accumulators.reset(key);
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * <p>Returns the ratio of the accumulated counts, NaN if nothing was counted.
-     */
-    @Override
-    public float getAccumulator(String key) {
-        return kind.of(accumulators.get(key));
     }
 }

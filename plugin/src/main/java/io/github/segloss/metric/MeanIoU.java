@@ -1,8 +1,6 @@
 package io.github.segloss.metric;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.training.evaluator.Evaluator;
 
 /**
  * Mean intersection over union of semantic segmentation, accumulated as a C×C confusion matrix of
@@ -24,14 +22,13 @@ import ai.djl.training.evaluator.Evaluator;
  * batch gives the same number whether it is evaluated whole or split across devices, and the
  * matrices of several workers merge by addition ({@link #mergeConfusionMatrix}).
  */
-public class MeanIoU extends Evaluator {
+public class MeanIoU extends CountingEvaluator<ConfusionMatrix> {
 
     /** The ignore label of the PSPNet and DeepLab recipes, and the default here. */
     public static final int DEFAULT_IGNORE_INDEX = 255;
 
     private final int numClasses;
     private final int ignoreIndex;
-    private final Accumulators<ConfusionMatrix> accumulators;
 
     /**
      * Creates a mean-IoU evaluator named "mIoU" that ignores label 255.
@@ -52,14 +49,9 @@ public class MeanIoU extends Evaluator {
      * @throws IllegalArgumentException if numClasses is below 1
      */
     public MeanIoU(String name, int numClasses, int ignoreIndex) {
-        super(name);
-        if (numClasses < 1) {
-            throw new IllegalArgumentException("numClasses must be >= 1, got " + numClasses);
-        }
+        super(name, ConfusionMatrix.empty(requireClasses(numClasses)), ConfusionMatrix::plus);
         this.numClasses = numClasses;
         this.ignoreIndex = ignoreIndex;
-        this.accumulators =
-                new Accumulators<>(name, ConfusionMatrix.empty(numClasses), ConfusionMatrix::plus);
     }
 
     /**
@@ -81,52 +73,6 @@ public class MeanIoU extends Evaluator {
     }
 
     /**
-     * {@inheritDoc}
-     *
-     * <p>Returns the batch's mean IoU as a 0-d float32 array on the predictions' manager (NaN if no
-     * class was measured).
-     */
-    @Override
-    public NDArray evaluate(NDList labels, NDList predictions) {
-        float value = (float) count(labels, predictions).meanIoU();
-        return predictions.head().getManager().create(value);
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void addAccumulator(String key) {
-        accumulators.reset(key);
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void updateAccumulator(String key, NDList labels, NDList predictions) {
-        updateAccumulators(new String[] {key}, labels, predictions);
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void updateAccumulators(String[] keys, NDList labels, NDList predictions) {
-        accumulators.add(keys, count(labels, predictions));
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void resetAccumulator(String key) {
-        accumulators.reset(key);
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * <p>Returns the mean IoU of the accumulated confusion matrix, NaN if no class was measured.
-     */
-    @Override
-    public float getAccumulator(String key) {
-        return (float) accumulators.get(key).meanIoU();
-    }
-
-    /**
      * Returns the IoU of each class from the accumulated confusion matrix, NaN for a class that was
      * neither labelled nor predicted.
      *
@@ -135,7 +81,7 @@ public class MeanIoU extends Evaluator {
      * @throws IllegalArgumentException if the key has no accumulator
      */
     public float[] getPerClassIoU(String key) {
-        double[] iou = accumulators.get(key).perClassIoU();
+        double[] iou = counts(key).perClassIoU();
         float[] result = new float[iou.length];
         for (int c = 0; c < iou.length; c++) {
             result[c] = (float) iou[c];
@@ -151,7 +97,7 @@ public class MeanIoU extends Evaluator {
      * @throws IllegalArgumentException if the key has no accumulator
      */
     public long[][] getConfusionMatrix(String key) {
-        return accumulators.get(key).toArray();
+        return counts(key).toArray();
     }
 
     /**
@@ -164,10 +110,29 @@ public class MeanIoU extends Evaluator {
      *     one is negative
      */
     public void mergeConfusionMatrix(String key, long[][] counts) {
-        accumulators.add(new String[] {key}, ConfusionMatrix.copyOf(counts, numClasses));
+        add(key, ConfusionMatrix.copyOf(counts, numClasses));
     }
 
-    private ConfusionMatrix count(NDList labels, NDList predictions) {
+    private static int requireClasses(int numClasses) {
+        if (numClasses < 1) {
+            throw new IllegalArgumentException("numClasses must be >= 1, got " + numClasses);
+        }
+        return numClasses;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The mean IoU, NaN if no class was measured.
+     */
+    @Override
+    float value(ConfusionMatrix counts) {
+        return (float) counts.meanIoU();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    ConfusionMatrix count(NDList labels, NDList predictions) {
         return ConfusionMatrix.of(
                 PixelClasses.of(labels, predictions, numClasses, ignoreIndex), numClasses);
     }

@@ -1,8 +1,6 @@
 package io.github.segloss.metric;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.training.evaluator.Evaluator;
 
 /**
  * Pixel accuracy of semantic segmentation: the share of labelled pixels whose predicted class is
@@ -20,10 +18,9 @@ import ai.djl.training.evaluator.Evaluator;
  * class ids, C is unknown and labels and predictions need only be whole numbers from 0 to below
  * {@link Integer#MAX_VALUE}.
  */
-public class PixelAccuracy extends Evaluator {
+public class PixelAccuracy extends CountingEvaluator<PixelAccuracy.Counts> {
 
     private final int ignoreIndex;
-    private final Accumulators<Counts> accumulators;
 
     /** Creates a pixel-accuracy evaluator named "PixelAccuracy" that ignores label 255. */
     public PixelAccuracy() {
@@ -37,9 +34,8 @@ public class PixelAccuracy extends Evaluator {
      * @param ignoreIndex the label that marks pixels without a class
      */
     public PixelAccuracy(String name, int ignoreIndex) {
-        super(name);
+        super(name, Counts.NONE, Counts::plus);
         this.ignoreIndex = ignoreIndex;
-        this.accumulators = new Accumulators<>(name, new Counts(0, 0), Counts::plus);
     }
 
     /**
@@ -51,53 +47,9 @@ public class PixelAccuracy extends Evaluator {
         return ignoreIndex;
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>Returns the batch's pixel accuracy as a 0-d float32 array on the predictions' manager (NaN
-     * if no pixel is labelled).
-     */
-    @Override
-    public NDArray evaluate(NDList labels, NDList predictions) {
-        float value = count(labels, predictions).accuracy();
-        return predictions.head().getManager().create(value);
-    }
-
     /** {@inheritDoc} */
     @Override
-    public void addAccumulator(String key) {
-        accumulators.reset(key);
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void updateAccumulator(String key, NDList labels, NDList predictions) {
-        updateAccumulators(new String[] {key}, labels, predictions);
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void updateAccumulators(String[] keys, NDList labels, NDList predictions) {
-        accumulators.add(keys, count(labels, predictions));
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void resetAccumulator(String key) {
-        accumulators.reset(key);
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * <p>Returns the accumulated pixel accuracy, NaN if no labelled pixel was seen.
-     */
-    @Override
-    public float getAccumulator(String key) {
-        return accumulators.get(key).accuracy();
-    }
-
-    private Counts count(NDList labels, NDList predictions) {
+    Counts count(NDList labels, NDList predictions) {
         PixelClasses pixels =
                 PixelClasses.of(labels, predictions, PixelClasses.UNKNOWN_CLASSES, ignoreIndex);
         long correct = 0;
@@ -113,8 +65,20 @@ public class PixelAccuracy extends Evaluator {
         return new Counts(correct, labelled);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Correct labelled pixels over labelled pixels, NaN if none was labelled.
+     */
+    @Override
+    float value(Counts counts) {
+        return counts.accuracy();
+    }
+
     /** Correctly predicted and labelled pixels. */
-    private record Counts(long correct, long labelled) {
+    record Counts(long correct, long labelled) {
+
+        static final Counts NONE = new Counts(0, 0);
 
         Counts plus(Counts other) {
             return new Counts(correct + other.correct, labelled + other.labelled);

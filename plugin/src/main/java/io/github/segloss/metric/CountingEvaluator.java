@@ -1,0 +1,108 @@
+package io.github.segloss.metric;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.training.evaluator.Evaluator;
+import java.util.function.BinaryOperator;
+
+/**
+ * An evaluator that counts on the host: each batch is reduced to exact counts of type {@code C},
+ * the counts of a key are summed, and the reported number is computed from the sum. Batches split
+ * across devices, or results of several workers, therefore give the number of the whole.
+ *
+ * @param <C> the counts
+ */
+abstract class CountingEvaluator<C> extends Evaluator {
+
+    private final Accumulators<C> accumulators;
+
+    /**
+     * Creates the evaluator.
+     *
+     * @param name the name that training logs show
+     * @param empty the counts of nothing
+     * @param plus how counts add up
+     */
+    CountingEvaluator(String name, C empty, BinaryOperator<C> plus) {
+        super(name);
+        this.accumulators = new Accumulators<>(name, empty, plus);
+    }
+
+    /**
+     * Counts one batch.
+     *
+     * @param labels the labels
+     * @param predictions the predictions
+     * @return the batch's counts
+     */
+    abstract C count(NDList labels, NDList predictions);
+
+    /**
+     * The reported number of some counts (NaN when nothing was counted).
+     *
+     * @param counts the counts
+     * @return the number
+     */
+    abstract float value(C counts);
+
+    /**
+     * Returns the summed counts of a key.
+     *
+     * @param key the accumulator's key
+     * @return the counts
+     * @throws IllegalArgumentException if the key has no accumulator
+     */
+    C counts(String key) {
+        return accumulators.get(key);
+    }
+
+    /**
+     * Adds counts to the accumulator of a key.
+     *
+     * @param key the accumulator's key
+     * @param counts the counts to add
+     */
+    void add(String key, C counts) {
+        accumulators.add(new String[] {key}, counts);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Returns the batch's number as a 0-d float32 array on the predictions' manager.
+     */
+    @Override
+    public NDArray evaluate(NDList labels, NDList predictions) {
+        return predictions.head().getManager().create(value(count(labels, predictions)));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void addAccumulator(String key) {
+        accumulators.reset(key);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void updateAccumulator(String key, NDList labels, NDList predictions) {
+        updateAccumulators(new String[] {key}, labels, predictions);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void updateAccumulators(String[] keys, NDList labels, NDList predictions) {
+        accumulators.add(keys, count(labels, predictions));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void resetAccumulator(String key) {
+        accumulators.reset(key);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public float getAccumulator(String key) {
+        return value(accumulators.get(key));
+    }
+}
