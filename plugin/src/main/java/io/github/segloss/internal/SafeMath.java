@@ -27,7 +27,7 @@ public final class SafeMath {
 
     /**
      * Raises a non-negative array to a power with a finite gradient at 0: \( x^\gamma \), where \(
-     * 0^\gamma \) is 0 with a zero gradient for \( 0 < \gamma < 1 \) (whose true derivative is
+     * 0^\gamma \) is 0 with a zero gradient for \( 0 \lt \gamma \lt 1 \) (whose true derivative is
      * infinite there) and \( x^0 = 1 \).
      *
      * @param base the non-negative base

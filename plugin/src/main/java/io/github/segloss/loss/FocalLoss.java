@@ -258,7 +258,7 @@ public class FocalLoss extends Loss {
 
         /**
          * Switches to the reduced focal loss with threshold \( \tau \): the focal term is 1 for \(
-         * p_t < \tau \) and \( ((1 - p_t)/\tau)^\gamma \) above.
+         * p_t \lt \tau \) and \( ((1 - p_t)/\tau)^\gamma \) above.
          *
          * @param reducedThreshold the threshold in (0, 1]
          * @return this builder

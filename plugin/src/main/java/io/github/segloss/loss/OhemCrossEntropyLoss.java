@@ -18,8 +18,8 @@ import io.github.segloss.internal.Shapes;
  * (no gradient flows through the selection), \( q_{(k)} \) the \(k\)-th smallest of them (0-based),
  * \(n\) the number of labelled pixels and \( \tau \) the threshold:
  *
- * <p>\( \theta = \max(\tau, q_{(\min(k_{min}, n - 1))}) \), \( K = \{ i : q_i < \theta \} \), \( L
- * = \frac{1}{|K|} \sum_{i \in K} w_{y_i} (-\log q_i) \)
+ * <p>\( \theta = \max(\tau, q_{(\min(k_{min}, n - 1))}) \), \( K = \{ i : q_i \lt \theta \} \), \(
+ * L = \frac{1}{|K|} \sum_{i \in K} w_{y_i} (-\log q_i) \)
  *
  * <p>so at least about \( k_{min} \) pixels are kept per batch. When nothing is labelled or kept,
  * the loss is 0 (PIDNet gives NaN). Finding \( q_{(k)} \) sorts the probabilities of the batch and
