@@ -35,11 +35,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 
@@ -145,22 +143,8 @@ public final class MaskTraining {
 
         Path output = settings.output();
         Path checkpoints = output.resolve("checkpoints");
-        Optional<Path> latest =
-                settings.resume() ? Checkpoints.latest(checkpoints) : Optional.empty();
-        int firstEpoch = 1;
-        if (latest.isPresent()) {
-            JsonObject description = Checkpoints.description(latest.get());
-            String task = description.has("task") ? description.get("task").getAsString() : "";
-            if (!task.equals("mask")) {
-                throw new IllegalArgumentException(
-                        "--resume: "
-                                + latest.get()
-                                + " is a "
-                                + task
-                                + " checkpoint, not a mask one");
-            }
-            firstEpoch = description.get("epoch").getAsInt() + 1;
-        }
+        RunStart runStart = RunStart.find(output, settings.resume(), "mask");
+        int firstEpoch = runStart.firstEpoch();
 
         MaskRcnnMaskLoss loss =
                 MaskRcnnMaskLoss.builder()
@@ -192,44 +176,8 @@ public final class MaskTraining {
                 int batch = settings.batchSize();
                 trainer.initialize(
                         new Shape(batch, 3, size, size), new Shape(batch, 4), new Shape(batch));
-                List<EpochMetrics> history = new ArrayList<>();
-                if (latest.isPresent()) {
-                    List<String> missing =
-                            Checkpoints.load(latest.get(), net, trainer.getManager());
-                    if (!missing.isEmpty()) {
-                        throw new IllegalArgumentException(
-                                "--resume: "
-                                        + latest.get()
-                                        + " does not fit the model ("
-                                        + missing.size()
-                                        + " parameter(s) differ: another --width, --class-agnostic"
-                                        + " or class list?)");
-                    }
-                    Path csv = output.resolve("metrics.csv");
-                    if (Files.exists(csv)) {
-                        for (EpochMetrics row : MetricsCsv.read(csv, objectClasses)) {
-                            if (row.epoch() < firstEpoch) {
-                                history.add(row);
-                            }
-                        }
-                    }
-                    out.println(
-                            "resuming after epoch " + (firstEpoch - 1) + " from " + latest.get());
-                } else if (settings.pretrained() != null) {
-                    if (!Files.exists(settings.pretrained())) {
-                        throw new IllegalArgumentException(
-                                "--pretrained " + settings.pretrained() + ": no such checkpoint");
-                    }
-                    List<String> fresh =
-                            Checkpoints.load(settings.pretrained(), net, trainer.getManager());
-                    out.println(
-                            "loaded "
-                                    + settings.pretrained()
-                                    + "; re-initialised "
-                                    + fresh.size()
-                                    + " parameter(s) whose shape or name differs: "
-                                    + fresh);
-                }
+                runStart.load(net, trainer.getManager(), settings.pretrained(), out);
+                List<EpochMetrics> history = runStart.history(output, objectClasses);
 
                 Map<String, Double> lastRates = new LinkedHashMap<>();
                 for (int epoch = firstEpoch; epoch <= settings.epochs(); epoch++) {

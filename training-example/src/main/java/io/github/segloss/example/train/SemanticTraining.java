@@ -45,7 +45,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.regex.Pattern;
 
@@ -108,18 +107,13 @@ public final class SemanticTraining {
         }
         Path output = settings.output();
         Path checkpoints = output.resolve("checkpoints");
-        Optional<Path> latest =
-                settings.resume() ? Checkpoints.latest(checkpoints) : Optional.empty();
-        int resumeAfter =
-                latest.isPresent()
-                        ? Checkpoints.description(latest.get()).get("epoch").getAsInt()
-                        : 0;
+        RunStart runStart = RunStart.find(output, settings.resume(), "semantic");
         // PSPNet's poly schedule, continued after the epochs of a resumed run
         Tracker schedule =
                 ShiftedTracker.poly(
                         settings.learningRate(),
                         settings.epochs() * batchesPerEpoch,
-                        resumeAfter * batchesPerEpoch);
+                        runStart.epochsDone() * batchesPerEpoch);
         DefaultTrainingConfig config =
                 new DefaultTrainingConfig(loss)
                         .optOptimizer(Optimizer.adam().optLearningRateTracker(schedule).build())
@@ -137,32 +131,8 @@ public final class SemanticTraining {
                 int size = settings.imageSize();
                 trainer.initialize(new Shape(perDevice, 3, size, size));
                 requireClasses(trainer, numClasses);
-                int firstEpoch = 1;
-                List<EpochMetrics> history = new ArrayList<>();
-                if (latest.isPresent()) {
-                    int epoch = resumeAfter;
-                    Checkpoints.load(latest.get(), net, trainer.getManager());
-                    firstEpoch = epoch + 1;
-                    Path csv = output.resolve("metrics.csv");
-                    if (Files.exists(csv)) {
-                        for (EpochMetrics row : MetricsCsv.read(csv, classes)) {
-                            if (row.epoch() <= epoch) {
-                                history.add(row);
-                            }
-                        }
-                    }
-                    out.println("resuming after epoch " + epoch + " from " + latest.get());
-                } else if (settings.pretrained() != null) {
-                    List<String> fresh =
-                            Checkpoints.load(settings.pretrained(), net, trainer.getManager());
-                    out.println(
-                            "loaded "
-                                    + settings.pretrained()
-                                    + "; re-initialised "
-                                    + fresh.size()
-                                    + " parameter(s) whose shape or name differs: "
-                                    + fresh);
-                }
+                runStart.load(net, trainer.getManager(), settings.pretrained(), out);
+                List<EpochMetrics> history = runStart.history(output, classes);
                 SemanticDataset trainSet =
                         dataset(
                                 train,
@@ -172,7 +142,7 @@ public final class SemanticTraining {
                 SemanticDataset validationSet = dataset(validation, null, false, trainer);
                 List<Sample> previews = previews(validation, size);
 
-                for (int epoch = firstEpoch; epoch <= settings.epochs(); epoch++) {
+                for (int epoch = runStart.firstEpoch(); epoch <= settings.epochs(); epoch++) {
                     freezeBackbone(net, epoch <= settings.freezeBackboneEpochs());
                     long start = System.nanoTime();
                     long images = trainEpoch(trainer, trainSet, epoch);

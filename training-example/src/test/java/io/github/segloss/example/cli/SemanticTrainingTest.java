@@ -106,6 +106,21 @@ public class SemanticTrainingTest {
     }
 
     @Test
+    public void resumeRefusesACheckpointThatDoesNotFitTheModel() throws IOException {
+        Path output = Files.createTempDirectory("segloss-resume-misfit");
+        train(output, "--epochs", "1");
+        List<String> args =
+                new ArrayList<>(Arrays.asList("semantic", "--output", output.toString()));
+        args.addAll(Arrays.asList(TINY));
+        args.addAll(
+                Arrays.asList(
+                        "--epochs", "2", "--resume", "--synthetic-classes", "background,circle"));
+        SeglossTrainTest.Run run = SeglossTrainTest.run(args.toArray(new String[0]));
+        assertEquals(run.code(), SeglossTrain.USAGE, run.err());
+        assertTrue(run.err().contains("does not fit the model"), run.err());
+    }
+
+    @Test
     public void fineTuningOnNewClassesKeepsTheFrozenBackbone() throws IOException {
         Path pretrain = Files.createTempDirectory("segloss-pretrain");
         train(pretrain, "--epochs", "1", "--synthetic-classes", "background,circle,square");

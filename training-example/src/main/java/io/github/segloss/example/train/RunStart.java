@@ -1,0 +1,127 @@
+package io.github.segloss.example.train;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import com.google.gson.JsonObject;
+import io.github.segloss.example.report.EpochMetrics;
+import io.github.segloss.example.report.MetricsCsv;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where a training run starts, shared by both tasks: after the newest checkpoint of its output
+ * folder with {@code --resume} (that checkpoint must be of the same task and fit the model
+ * exactly), otherwise at epoch 1, optionally from a {@code --pretrained} checkpoint whose
+ * compatible parameters are copied.
+ *
+ * @param checkpoint the checkpoint to resume from, if any
+ * @param epochsDone the epochs that checkpoint completed (0 without one)
+ */
+record RunStart(Optional<Path> checkpoint, int epochsDone) {
+
+    /**
+     * Finds the start of a run.
+     *
+     * @param output the run's output folder
+     * @param resume whether {@code --resume} was given
+     * @param task the run's task, "semantic" or "mask"
+     * @return the start
+     * @throws IOException if the checkpoint folder cannot be read
+     * @throws IllegalArgumentException if the newest checkpoint is of another task
+     */
+    static RunStart find(Path output, boolean resume, String task) throws IOException {
+        Optional<Path> latest =
+                resume ? Checkpoints.latest(output.resolve("checkpoints")) : Optional.empty();
+        if (latest.isEmpty()) {
+            return new RunStart(Optional.empty(), 0);
+        }
+        JsonObject description = Checkpoints.description(latest.get());
+        String found = description.has("task") ? description.get("task").getAsString() : "";
+        if (!found.equals(task)) {
+            throw new IllegalArgumentException(
+                    "--resume: "
+                            + latest.get()
+                            + " is a "
+                            + found
+                            + " checkpoint, not a "
+                            + task
+                            + " one");
+        }
+        return new RunStart(latest, description.get("epoch").getAsInt());
+    }
+
+    /**
+     * Returns the first epoch to train.
+     *
+     * @return {@code epochsDone + 1}
+     */
+    int firstEpoch() {
+        return epochsDone + 1;
+    }
+
+    /**
+     * Loads the initialised model's parameters: every parameter of the resumed checkpoint, or the
+     * compatible ones of a pretrained checkpoint; reports what it did.
+     *
+     * @param net the initialised model
+     * @param manager the manager for the decoded arrays
+     * @param pretrained the {@code --pretrained} checkpoint, or {@code null}
+     * @param out where the report goes
+     * @throws IOException if a checkpoint cannot be read
+     * @throws IllegalArgumentException if the resumed checkpoint does not fit the model or the
+     *     pretrained one does not exist
+     */
+    void load(Block net, NDManager manager, Path pretrained, PrintStream out) throws IOException {
+        if (checkpoint.isPresent()) {
+            List<String> missing = Checkpoints.load(checkpoint.get(), net, manager);
+            if (!missing.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "--resume: "
+                                + checkpoint.get()
+                                + " does not fit the model ("
+                                + missing.size()
+                                + " parameter(s) differ: another --width, model or class list?)");
+            }
+            out.println("resuming after epoch " + epochsDone + " from " + checkpoint.get());
+        } else if (pretrained != null) {
+            if (!Files.exists(pretrained)) {
+                throw new IllegalArgumentException(
+                        "--pretrained " + pretrained + ": no such checkpoint");
+            }
+            List<String> fresh = Checkpoints.load(pretrained, net, manager);
+            out.println(
+                    "loaded "
+                            + pretrained
+                            + "; re-initialised "
+                            + fresh.size()
+                            + " parameter(s) whose shape or name differs: "
+                            + fresh);
+        }
+    }
+
+    /**
+     * Returns the metrics of the epochs already done, read back from {@code metrics.csv}.
+     *
+     * @param output the run's output folder
+     * @param classes the class names of the per-class columns
+     * @return the rows up to {@link #epochsDone}, empty when starting afresh
+     * @throws IOException if the file cannot be read
+     */
+    List<EpochMetrics> history(Path output, List<String> classes) throws IOException {
+        List<EpochMetrics> history = new ArrayList<>();
+        Path csv = output.resolve("metrics.csv");
+        if (checkpoint.isPresent() && Files.exists(csv)) {
+            for (EpochMetrics row : MetricsCsv.read(csv, classes)) {
+                if (row.epoch() <= epochsDone) {
+                    history.add(row);
+                }
+            }
+        }
+        return history;
+    }
+}
