@@ -36,7 +36,6 @@ import io.github.segloss.example.report.SummaryJson;
 import io.github.segloss.loss.DeepSupervisionLoss;
 import io.github.segloss.loss.HeadLoss;
 import io.github.segloss.metric.MeanIoU;
-import io.github.segloss.metric.PixelAccuracy;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -49,9 +48,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.regex.Pattern;
 
 /**
- * Trains the example's PSPNet with segloss's deep supervision, judged by {@link MeanIoU} and {@link
- * PixelAccuracy} on the validation split every epoch, and writes the run's outputs: checkpoints,
- * {@code metrics.csv}, {@code loss-curve.png}, {@code predictions.png} and {@code summary.json}.
+ * Trains the example's PSPNet with segloss's deep supervision, judged by {@link MeanIoU} and the
+ * pixel accuracy (from the same confusion matrix) on the validation split every epoch, and writes
+ * the run's outputs: checkpoints, {@code metrics.csv}, {@code loss-curve.png}, {@code
+ * predictions.png} and {@code summary.json}.
  */
 public final class SemanticTraining {
 
@@ -99,7 +99,6 @@ public final class SemanticTraining {
         DeepSupervisionLoss loss =
                 settings.loss().deepSupervision(settings.auxWeight(), classWeights);
         MeanIoU meanIoU = new MeanIoU("mIoU", numClasses, LossChoice.IGNORE);
-        PixelAccuracy accuracy = new PixelAccuracy("pixelAccuracy", LossChoice.IGNORE);
         Device[] devices = Devices.parse(settings.devices(), settings.engine());
         int batchesPerEpoch = (train.size() + settings.batchSize() - 1) / settings.batchSize();
         if (settings.maxBatches() > 0) {
@@ -119,7 +118,6 @@ public final class SemanticTraining {
                         .optOptimizer(Optimizer.adam().optLearningRateTracker(schedule).build())
                         .optDevices(devices)
                         .addEvaluator(meanIoU)
-                        .addEvaluator(accuracy)
                         .addTrainingListeners(new EvaluatorTrainingListener());
         Engine.getEngine(settings.engine()).setRandomSeed((int) settings.seed());
         Files.createDirectories(output);
@@ -152,7 +150,7 @@ public final class SemanticTraining {
                         batch.close();
                     }
                     EpochMetrics row =
-                            epochMetrics(epoch, loss, meanIoU, accuracy, seconds, images / seconds);
+                            epochMetrics(epoch, loss, meanIoU, seconds, images / seconds);
                     trainer.notifyListeners(listener -> listener.onEpoch(trainer));
                     history.add(row);
                     out.printf(
@@ -302,7 +300,6 @@ public final class SemanticTraining {
             int epoch,
             DeepSupervisionLoss loss,
             MeanIoU meanIoU,
-            PixelAccuracy accuracy,
             double seconds,
             double imagesPerSecond) {
         String train = EvaluatorTrainingListener.TRAIN_EPOCH;
@@ -322,10 +319,26 @@ public final class SemanticTraining {
                 trainLoss,
                 loss.getAccumulator(validate),
                 meanIoU.getAccumulator(validate),
-                accuracy.getAccumulator(validate),
+                pixelAccuracy(meanIoU.getConfusionMatrix(validate)),
                 iou,
                 seconds,
                 imagesPerSecond);
+    }
+
+    /**
+     * Pixel accuracy from the confusion matrix that {@link MeanIoU} counted anyway (its diagonal
+     * over its sum), instead of a second evaluator copying the same predictions to the host.
+     */
+    private static double pixelAccuracy(long[][] confusion) {
+        long correct = 0;
+        long total = 0;
+        for (int i = 0; i < confusion.length; i++) {
+            correct += confusion[i][i];
+            for (long count : confusion[i]) {
+                total += count;
+            }
+        }
+        return total == 0 ? Double.NaN : (double) correct / total;
     }
 
     private static List<Sample> previews(SampleSource validation, int size) {
