@@ -1,8 +1,6 @@
 package io.github.segloss.internal;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -47,33 +45,29 @@ public record ClassIndexLabels(NDArray index, NDArray valid) {
             NDArray labelled = asLong.neq(ignoreIndex);
             NDArray valid = labelled.toType(logits.getDataType(), false);
             NDArray index = asLong.mul(labelled.toType(DataType.INT64, false));
-            long numClasses = logits.getShape().get(1);
-            if (!inRange(index, labels, numClasses)) {
-                // the detailed check reads the bad values for the message
-                ValueChecks.requireClassOrIgnore(labels, "labels", numClasses, ignoreIndex);
-            }
+            requireClasses(index, labels, logits.getShape().get(1), ignoreIndex);
             NDScope.unregister(index, valid);
             return new ClassIndexLabels(index, valid);
         }
     }
 
     /**
-     * The fast check of {@link #of}: the class indices it computed anyway lie in {@code [0, C)} (a
-     * label that is neither a class nor the ignore index lands outside), read as one device-to-host
-     * copy of their minimum and maximum, and float labels are whole numbers.
+     * The check of {@link #of}, on the class indices that it computes anyway: every label is a
+     * class or the ignore index exactly when the indices (the ignore index replaced by 0) lie in
+     * {@code [0, C)} and float labels are whole numbers. A good input costs one device-to-host copy
+     * of the indices' minimum and maximum (plus one boolean for float labels); the detailed scan
+     * runs only to word the error.
+     *
+     * @param index the class indices of {@link #of}, int64, ignored pixels 0
+     * @param labels the labels they came from
+     * @param numClasses the number of classes C
+     * @param ignoreIndex the ignore label
+     * @throws IllegalArgumentException if a label is neither a class nor the ignore index
      */
-    private static boolean inRange(NDArray index, NDArray labels, long numClasses) {
-        if (index.size() == 0) {
-            return true;
-        }
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            long[] bounds = NDArrays.stack(new NDList(index.min(), index.max())).toLongArray();
-            if (bounds[0] < 0 || bounds[1] >= numClasses) {
-                return false;
-            }
-            return !labels.getDataType().isFloating()
-                    || labels.eq(labels.floor()).all().getBoolean();
+    public static void requireClasses(
+            NDArray index, NDArray labels, long numClasses, int ignoreIndex) {
+        if (!ValueChecks.inBounds(index, 0, numClasses - 1) || !ValueChecks.isWhole(labels)) {
+            ValueChecks.requireClassOrIgnore(labels, "labels", numClasses, ignoreIndex);
         }
     }
 

@@ -1,13 +1,18 @@
 package io.github.segloss.internal;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 
 /**
- * Value checks for the inputs of the losses. A good input costs one device-to-host copy of a single
- * boolean; the details of a bad input are read only to build the message. Intermediate arrays are
- * closed before the check returns.
+ * Value checks for the inputs of the losses.
+ *
+ * <p>A good input costs two reductions (its minimum and maximum) and one device-to-host copy of
+ * both, plus one whole-number test for float class ids: {@link #inBounds}. Only when that fast test
+ * fails does the detailed scan run, to word the message with the first bad value, its position and
+ * the count. Intermediate arrays are closed before the check returns.
  */
 public final class ValueChecks {
 
@@ -33,6 +38,10 @@ public final class ValueChecks {
         }
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
+            if (inBounds(withoutIgnored(labels, ignoreIndex), 0, numClasses - 1)
+                    && isWhole(labels)) {
+                return;
+            }
             NDArray values = labels.flatten();
             NDArray ok = values.gte(0).logicalAnd(values.lt(numClasses));
             if (ignoreIndex != NO_IGNORE) {
@@ -83,6 +92,12 @@ public final class ValueChecks {
         }
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
+            // ignored values read as 0, which only the detailed scan may judge when outside
+            boolean zeroAllowed = low <= 0 && 0 <= high;
+            if ((ignoreIndex == NO_IGNORE || zeroAllowed)
+                    && inBounds(withoutIgnored(array, ignoreIndex), low, high)) {
+                return;
+            }
             NDArray values = array.flatten();
             NDArray ok = values.gte(low).logicalAnd(values.lte(high));
             String rule = "in [" + format(low) + ", " + format(high) + "]";
@@ -107,10 +122,61 @@ public final class ValueChecks {
         }
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
+            if (inBounds(array, 0, Double.MAX_VALUE)) {
+                return;
+            }
             NDArray values = array.flatten();
             NDArray ok = values.gte(0).logicalAnd(values.lt(Double.POSITIVE_INFINITY));
             failOnBad(values, ok, name, "finite and >= 0", array);
         }
+    }
+
+    /**
+     * The fast test of every check: whether all values lie in {@code [low, high]}, read as one
+     * device-to-host copy of their minimum and maximum. NaN fails (it propagates through both
+     * reductions), and so does infinity unless a bound is infinite. Empty arrays pass.
+     *
+     * @param values the values, of any numeric type
+     * @param low the smallest value accepted
+     * @param high the largest value accepted
+     * @return true if every value is within the bounds
+     */
+    public static boolean inBounds(NDArray values, double low, double high) {
+        if (values.size() == 0) {
+            return true;
+        }
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            double[] bounds =
+                    NDArrays.stack(new NDList(values.min(), values.max()))
+                            .toType(DataType.FLOAT64, false)
+                            .toDoubleArray();
+            return bounds[0] >= low && bounds[1] <= high;
+        }
+    }
+
+    /**
+     * Tells whether float values are whole numbers (one boolean copy); integer types always are.
+     *
+     * @param values the values
+     * @return true if every value is a whole number
+     */
+    public static boolean isWhole(NDArray values) {
+        if (!values.getDataType().isFloating() || values.size() == 0) {
+            return true;
+        }
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            return values.eq(values.floor()).all().getBoolean();
+        }
+    }
+
+    /** The values with the ignore index replaced by 0 (the values themselves without one). */
+    private static NDArray withoutIgnored(NDArray values, int ignoreIndex) {
+        if (ignoreIndex == NO_IGNORE) {
+            return values;
+        }
+        return values.mul(values.neq(ignoreIndex).toType(values.getDataType(), false));
     }
 
     private static void failOnBad(

@@ -65,13 +65,17 @@ public class BinaryCrossEntropyLoss extends Loss {
         NDArray targets = labels.get(0);
         Shapes.requireShape(targets, "targets", logits.getShape(), "like the logits");
         Shapes.requireNumeric(targets, "targets");
-        ValueChecks.requireRangeOrIgnore(targets, "targets", 0, 1, ignoreIndex);
 
         NDArray t = targets.toType(logits.getDataType(), false);
         NDArray valid = null;
         if (ignoreIndex != ValueChecks.NO_IGNORE) {
             valid = t.neq(ignoreIndex).toType(logits.getDataType(), false);
             t = t.mul(valid);
+        }
+        // checked on the masked targets that the loss needs anyway (ignored ones read 0): one
+        // min/max copy; the detailed scan of the raw targets runs only to word the error
+        if (!ValueChecks.inBounds(t, 0, 1)) {
+            ValueChecks.requireRangeOrIgnore(targets, "targets", 0, 1, ignoreIndex);
         }
         if (smoothFactor > 0) {
             t = t.mul(1 - 2 * smoothFactor).add(smoothFactor);

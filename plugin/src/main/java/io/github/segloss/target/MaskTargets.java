@@ -26,7 +26,7 @@ public final class MaskTargets {
      * @param m the output size
      * @param aligned whether to use the aligned (half-pixel) variant
      * @return the targets {@code (R, m, m)} as float32 (or the masks' float type), on the masks'
-     *     device
+     *     device, clipped to [0, 1] (for masks in [0, 1] this only removes float rounding)
      * @throws IllegalArgumentException if a shape, an index, the size m or a box is invalid
      */
     public static NDArray project(
@@ -53,6 +53,9 @@ public final class MaskTargets {
                 matchedIdxs, "matchedIdxs", gtMasks.getShape().get(0), ValueChecks.NO_IGNORE);
         RoiAlign align = RoiAlign.builder().setOutputSize(m, m).optAligned(aligned).build();
         NDArray targets = align.apply(masks.expandDims(1), boxes, matchedIdxs);
-        return targets.reshape(new Shape(targets.getShape().get(0), m, m));
+        // The interpolation weights of a cell sum to 1 only up to float rounding: a cell inside a
+        // 0/1 mask can read 1.0000001, which a mask loss would reject as a target above 1. Mask
+        // targets lie in [0, 1], so the rounding is clipped away.
+        return targets.reshape(new Shape(targets.getShape().get(0), m, m)).clip(0, 1);
     }
 }

@@ -1,0 +1,189 @@
+package io.github.segloss.benchmarks;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.loss.SigmoidBinaryCrossEntropyLoss;
+import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
+import io.github.segloss.loss.BinaryCrossEntropyLoss;
+import io.github.segloss.loss.DeepSupervisionLoss;
+import io.github.segloss.loss.DiceLoss;
+import io.github.segloss.loss.FocalLoss;
+import io.github.segloss.loss.JaccardLoss;
+import io.github.segloss.loss.LovaszLoss;
+import io.github.segloss.loss.MaskRcnnMaskLoss;
+import io.github.segloss.loss.OhemCrossEntropyLoss;
+import io.github.segloss.loss.OverlapLoss;
+import io.github.segloss.loss.PixelCrossEntropyLoss;
+import io.github.segloss.loss.SegmentationMode;
+import io.github.segloss.loss.TverskyLoss;
+import io.github.segloss.target.MaskTargets;
+
+/**
+ * One benchmark case on one engine: a segloss loss with its inputs, and DJL's built-in loss with
+ * its inputs where DJL has one. The cases and their settings match {@code torch_bench.py}.
+ *
+ * @param segloss the segloss loss
+ * @param labels its labels
+ * @param predictions its predictions (the benchmark differentiates with respect to each)
+ * @param builtin DJL's own loss for the same shapes, or {@code null}
+ * @param builtinLabels the built-in loss's labels (no ignore label), or {@code null}
+ */
+record LossCase(
+        Loss segloss, NDList labels, NDList predictions, Loss builtin, NDList builtinLabels) {
+
+    /** The case names, as {@code torch_bench.py} prints them. */
+    static final String[] NAMES = {
+        "ce_8x21x128x128",
+        "ce_2x19x512x1024",
+        "pspnet_8x21x128x128",
+        "mask_loss_256x81x28x28",
+        "dice_8x21x128x128",
+        "jaccard_8x21x128x128",
+        "tversky_8x21x128x128",
+        "focal_8x21x128x128",
+        "lovasz_8x21x128x128",
+        "ohem_8x21x128x128",
+        "bce_8x21x128x128"
+    };
+
+    /**
+     * Creates a case's inputs on a manager.
+     *
+     * @param name one of {@link #NAMES}
+     * @param manager the manager that owns the inputs
+     * @return the case
+     */
+    static LossCase create(String name, NDManager manager) {
+        String kind = name.substring(0, name.indexOf('_', name.startsWith("mask") ? 5 : 0));
+        Shape shape = shapeOf(name);
+        switch (kind) {
+            case "ce":
+                return classIndex(
+                        manager,
+                        shape,
+                        PixelCrossEntropyLoss.builder()
+                                .optClassWeights(HostData.classWeights(classes(shape)))
+                                .build(),
+                        new SoftmaxCrossEntropyLoss("SoftmaxCrossEntropyLoss", 1, 1, true, true));
+            case "pspnet":
+                {
+                    LossCase main = classIndex(manager, shape, DeepSupervisionLoss.pspnet(), null);
+                    NDArray aux = manager.create(HostData.gaussian(2, shape.size()), shape);
+                    return new LossCase(
+                            main.segloss,
+                            main.labels,
+                            new NDList(main.predictions.head(), aux),
+                            null,
+                            null);
+                }
+            case "mask_loss":
+                return maskLoss(manager);
+            case "dice":
+                return classIndex(manager, shape, overlap(DiceLoss.builder()).build(), null);
+            case "jaccard":
+                return classIndex(manager, shape, overlap(JaccardLoss.builder()).build(), null);
+            case "tversky":
+                return classIndex(
+                        manager,
+                        shape,
+                        overlap(TverskyLoss.builder()).optAlpha(0.3f).optBeta(0.7f).build(),
+                        null);
+            case "focal":
+                return classIndex(
+                        manager,
+                        shape,
+                        FocalLoss.builder()
+                                .setMode(SegmentationMode.MULTICLASS)
+                                .optIgnoreIndex(HostData.IGNORE)
+                                .build(),
+                        null);
+            case "lovasz":
+                return classIndex(
+                        manager,
+                        shape,
+                        LovaszLoss.builder()
+                                .setMode(SegmentationMode.MULTICLASS)
+                                .optIgnoreIndex(HostData.IGNORE)
+                                .build(),
+                        null);
+            case "ohem":
+                return classIndex(
+                        manager,
+                        shape,
+                        OhemCrossEntropyLoss.builder()
+                                .optThreshold(0.7f)
+                                .optMinKept(100000)
+                                .build(),
+                        null);
+            case "bce":
+                {
+                    NDArray logits = manager.create(HostData.gaussian(1, shape.size()), shape);
+                    NDArray targets =
+                            manager.create(HostData.binaryTargets(3, shape.size()), shape);
+                    return new LossCase(
+                            BinaryCrossEntropyLoss.builder().build(),
+                            new NDList(targets),
+                            new NDList(logits),
+                            new SigmoidBinaryCrossEntropyLoss("SigmoidBinaryCrossEntropyLoss"),
+                            new NDList(targets));
+                }
+            default:
+                throw new IllegalArgumentException("unknown case " + name);
+        }
+    }
+
+    private static <T extends OverlapLoss.BaseBuilder<T>> T overlap(T builder) {
+        return builder.setMode(SegmentationMode.MULTICLASS).optIgnoreIndex(HostData.IGNORE);
+    }
+
+    /** Gaussian logits and labels with a tenth ignored; the built-in loss gets dense labels. */
+    private static LossCase classIndex(NDManager manager, Shape shape, Loss loss, Loss builtin) {
+        int classes = classes(shape);
+        long pixels = shape.size() / classes;
+        Shape labelShape = new Shape(shape.get(0)).addAll(shape.slice(2));
+        NDArray logits = manager.create(HostData.gaussian(1, shape.size()), shape);
+        NDArray labels = manager.create(HostData.classLabels(1, pixels, classes), labelShape);
+        NDList dense =
+                builtin == null
+                        ? null
+                        : new NDList(
+                                manager.create(
+                                        HostData.denseLabels(1, pixels, classes),
+                                        new Shape(shape.get(0), 1).addAll(shape.slice(2))));
+        return new LossCase(loss, new NDList(labels), new NDList(logits), builtin, dense);
+    }
+
+    /**
+     * 256 RoIs × 81 classes × 28² logits; targets from {@link MaskTargets#project} of 16 ellipse
+     * masks on a 1024² image, as torchvision's maskrcnn_loss would compute them.
+     */
+    private static LossCase maskLoss(NDManager manager) {
+        MaskInputs inputs = MaskInputs.create(manager);
+        NDArray targets = inputs.targets();
+        NDArray logits =
+                manager.create(
+                        HostData.gaussian(1, 256L * 81 * 28 * 28), new Shape(256, 81, 28, 28));
+        return new LossCase(
+                MaskRcnnMaskLoss.builder().build(),
+                new NDList(inputs.labels(), targets),
+                new NDList(logits),
+                new SelectedMaskBce(),
+                new NDList(inputs.labels(), targets));
+    }
+
+    private static Shape shapeOf(String name) {
+        String[] dims = name.substring(name.lastIndexOf('_') + 1).split("x");
+        long[] sizes = new long[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            sizes[i] = Long.parseLong(dims[i]);
+        }
+        return new Shape(sizes);
+    }
+
+    private static int classes(Shape shape) {
+        return Math.toIntExact(shape.get(1));
+    }
+}
