@@ -1,32 +1,23 @@
 #!/usr/bin/env bash
-# Side-by-side timing of segloss, DJL's built-in loss and PyTorch on the same shapes, with the same
-# thread count, in one run. Prints one table. Not run by CI.
-# Usage: benchmarks/compare.sh [THREADS]   (default 2; needs Debian's python3-torch)
+# Side-by-side timing of segloss, DJL's built-in losses and PyTorch on the same cases, with the
+# same thread count, in one run; prints the tables of README.md's performance section. Not run by
+# CI (about 15 minutes on 2 cores).
+# Usage: benchmarks/compare.sh [THREADS] [JMH_REGEX]
+#   THREADS    OMP/intra-op threads for both sides (default 2)
+#   JMH_REGEX  which JMH benchmarks to run (default: all of them)
+# Needs Debian's python3-torch and python3-torchvision for the PyTorch columns.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 threads=${1:-2}
+benchmarks=${2:-'LossBenchmark|BuiltinLossBenchmark|MaskTargetsBenchmark|MeanIoUBenchmark|ValidationBenchmark|TrainingStepBenchmark|DataPipelineBenchmark'}
 export DJL_OFFLINE=true OPT_OUT_TRACKING=true OMP_NUM_THREADS="$threads" OMP_WAIT_POLICY=PASSIVE
-shape="8x21x128x128"
 "$root/mvnw" -q -B -pl benchmarks -am package -DskipTests -Dspotless.check.skip=true >&2
 target="$root/benchmarks/target"
-json=$(mktemp)
-java -cp "$target/classes:$(cat "$target/classpath.txt")" org.openjdk.jmh.Main CrossEntropyBenchmark \
-  -f 1 -wi 3 -i 5 -w 2s -r 3s -t 1 -p shape="$shape" -rf json -rff "$json" >&2
-torch=$(/usr/bin/python3 "$root/benchmarks/torch_bench.py" "$threads" "$shape" | awk '{print $3}')
-echo "date: $(date -u +%Y-%m-%d), threads: $threads, shape: ($shape), forward+backward in ms"
-/usr/bin/python3 - "$json" "$torch" <<'PY'
-import json, sys
-rows = json.load(open(sys.argv[1]))
-torch_ms = float(sys.argv[2])
-score = {(r["params"]["engine"], r["benchmark"].rsplit(".", 1)[1]): r["primaryMetric"]["score"]
-         for r in rows}
-print("| engine | segloss CE (ignore, weights) | DJL SoftmaxCrossEntropyLoss | PyTorch F.cross_entropy | segloss / PyTorch | segloss / DJL |")
-print("| --- | --- | --- | --- | --- | --- |")
-for engine in ("PyTorch", "MXNet"):
-    seg = score.get((engine, "seglossCrossEntropy"))
-    djl = score.get((engine, "djlSoftmaxCrossEntropy"))
-    if seg is None:
-        continue
-    print("| %s | %.2f | %.2f | %.2f | %.2f | %.2f |" % (engine, seg, djl, torch_ms, seg / torch_ms, seg / djl))
-PY
-rm -f "$json"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+java -cp "$target/classes:$(cat "$target/classpath.txt")" org.openjdk.jmh.Main "$benchmarks" \
+  -f 1 -wi 2 -i 4 -w 2s -r 2s -rf json -rff "$work/jmh.json" >&2
+/usr/bin/python3 "$root/benchmarks/torch_bench.py" "$threads" > "$work/torch.txt"
+/usr/bin/python3 "$root/benchmarks/torch_train_step.py" "$threads" >> "$work/torch.txt"
+echo "date: $(date -u +%Y-%m-%d), threads: $threads, $(nproc) cores, $(java -version 2>&1 | head -1)"
+/usr/bin/python3 "$root/benchmarks/compare_table.py" "$work/jmh.json" "$work/torch.txt"

@@ -229,6 +229,7 @@ def main():
                       {"loss": loss.item(), "grad_logits": pred.grad}))
     cases.extend(family_cases())
     cases.extend(resize_cases())
+    cases.extend(large_map_cases())
     with open(OUT, "w") as out:
         json.dump({"generator": "engines-test/reference/generate.py",
                    "torch": torch.__version__, "torchvision": torchvision.__version__,
@@ -538,6 +539,51 @@ def resize_cases():
                           {"features": x.detach(), "upstream": upstream}, ["features"],
                           {"loss": loss.item(), "output": out.detach(),
                            "grad_features": x.grad}))
+    return cases
+
+
+def compact(t):
+    """float32-exact inputs and float64 references with 9 significant digits: far below the
+    tolerances, and a third of the JSON of the large-map cases."""
+    return torch.tensor([float("%.9g" % v) for v in t.flatten().tolist()],
+                        dtype=torch.float64).reshape(t.shape)
+
+
+def large_map_cases():
+    """RoI Align and mask projection on maps of 256 x 272 and more, where RoiAlign multiplies
+    only each RoI's window for the RoIs small against the map (appended last: earlier cases keep
+    their random draws)."""
+    cases = []
+    boxes = torch.cat([random_boxes(7, 256, 272, spill=20.0),
+                       f32(torch.tensor([[-60.0, -60.0, -20.0, -10.0], [100.0, 80.0, 100.0, 90.0],
+                                         [0.0, 0.0, 272.0, 256.0], [250.0, 240.0, 300.0, 290.0],
+                                         [30.5, 40.25, 52.0, 61.5], [200.0, 10.0, 230.0, 25.0]],
+                                        dtype=torch.float64))])
+    features = f32(torch.randn(1, 1, 256, 272)).requires_grad_()
+    idx = torch.zeros(boxes.shape[0], dtype=torch.float64)
+    output = roi_align(features, torch.cat([idx[:, None], boxes], 1), (28, 28),
+                       spatial_scale=1.0, sampling_ratio=0, aligned=True)
+    upstream = f32(torch.randn(output.shape))
+    loss = (output * upstream).sum()
+    loss.backward()
+    cases.append(case("roi_align_large_map", "RoiAlign",
+                      {"outputHeight": 28, "outputWidth": 28, "spatialScale": 1.0,
+                       "samplingRatio": 0, "aligned": True},
+                      "%s torchvision.ops.roi_align; loss = sum(out * upstream)" % TV,
+                      {"features": compact(features.detach()), "boxes": boxes,
+                       "batchIndices": idx, "upstream": compact(upstream)}, ["features"],
+                      {"loss": loss.item(), "output": compact(output.detach()),
+                       "grad_features": compact(features.grad)}))
+    yy, xx = torch.meshgrid(torch.arange(320.0), torch.arange(288.0), indexing="ij")
+    masks = torch.stack([(((xx - 140) / 90) ** 2 + ((yy - 150) / 60) ** 2 <= 1).double(),
+                         ((xx > 30) & (xx < 200) & (yy > 100) & (yy < 310)).double()])
+    mask_boxes = torch.cat([random_boxes(10, 320, 288, spill=10.0),
+                            torch.tensor([[40.0, 80.0, 250.0, 230.0], [0.0, 0.0, 288.0, 320.0],
+                                          [100.0, 140.0, 130.0, 165.0]], dtype=torch.float64)])
+    mask_idx = torch.tensor([0, 1, 1, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0])
+    cases.append(project_case("project_large_masks", masks, mask_boxes, mask_idx, 28, False))
+    cases.append(project_case("project_large_masks_aligned", masks, mask_boxes, mask_idx, 28,
+                              True))
     return cases
 
 
