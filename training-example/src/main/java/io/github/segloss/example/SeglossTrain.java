@@ -38,6 +38,9 @@ public final class SeglossTrain implements Callable<Integer> {
         // DJL's start-up messages are not for the user; warnings and errors still show.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+        // DJL's loader logs a failed batch before rethrowing it; execute() reports it in one line.
+        System.setProperty(
+                "org.slf4j.simpleLogger.log.ai.djl.training.dataset.DataIterable", "off");
         System.exit(execute(args));
     }
 

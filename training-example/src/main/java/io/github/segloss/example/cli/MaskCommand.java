@@ -95,7 +95,9 @@ public final class MaskCommand implements Callable<Integer> {
                         jitter,
                         options.syntheticClasses,
                         options.syntheticCount,
-                        commandLine);
+                        commandLine,
+                        options.skipBadSamples,
+                        options.maxImagePixels);
         new MaskTraining(settings, System.out).run();
         return 0;
     }

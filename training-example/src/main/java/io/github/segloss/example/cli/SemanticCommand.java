@@ -108,7 +108,9 @@ public final class SemanticCommand implements Callable<Integer> {
                         options.syntheticClasses,
                         options.syntheticCount,
                         torchscript,
-                        commandLine);
+                        commandLine,
+                        options.skipBadSamples,
+                        options.maxImagePixels);
         new SemanticTraining(settings, System.out).run();
         return 0;
     }

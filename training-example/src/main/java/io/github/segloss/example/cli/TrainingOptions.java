@@ -95,4 +95,20 @@ final class TrainingOptions {
                     "synthetic training images; validation gets a quarter as many (default:"
                             + " ${DEFAULT-VALUE})")
     int syntheticCount;
+
+    @Option(
+            names = "--skip-bad-samples",
+            description =
+                    "skip samples whose files or annotations are bad (corrupt, truncated, of the"
+                            + " wrong size, refused) instead of stopping; each is logged once and"
+                            + " counted in summary.json")
+    boolean skipBadSamples;
+
+    @Option(
+            names = "--max-image-pixels",
+            defaultValue = "64000000",
+            description =
+                    "refuse images and masks whose header declares more pixels (width x height),"
+                            + " before decoding them (default: ${DEFAULT-VALUE})")
+    long maxImagePixels;
 }

@@ -25,8 +25,9 @@ record CocoIndex(
      * @param fileName the file name, relative to the split's image folder
      * @param height the height the annotations are drawn at
      * @param width the width the annotations are drawn at
+     * @param where its place in the file, e.g. {@code images[3]}, for messages
      */
-    record Image(long id, String fileName, int height, int width) {}
+    record Image(long id, String fileName, int height, int width, String where) {}
 
     /**
      * One entry of {@code annotations}.

@@ -14,8 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
@@ -23,19 +25,26 @@ import java.util.function.BiConsumer;
  * Reads a COCO instances file ({@code images}, {@code annotations}, {@code categories}) into a
  * {@link CocoIndex}, checking every field it uses. The top-level arrays are streamed one element at
  * a time, so memory holds the compact index rather than the whole JSON tree.
+ *
+ * <p>A bad entry of {@code images} or {@code annotations} (a missing field, a wrong type, RLE
+ * counts that do not cover the image, an unknown category) is a bad sample, handled by the {@link
+ * DataChecks}: it stops the reading, or its image is skipped with all its annotations (an image
+ * missing one of its objects would teach the model wrong labels). A bad annotation whose {@code
+ * image_id} cannot be read names no image: it alone is skipped. Problems of the file as a whole
+ * (not JSON, a missing top-level array, a bad category, a repeated id) always stop it.
  */
 final class CocoJson {
 
     private final Path file;
     private final JsonFields fields;
-    private final List<RawImage> images = new ArrayList<>();
+    private final List<CocoIndex.Image> images = new ArrayList<>();
     private final List<RawAnnotation> annotations = new ArrayList<>();
     private final Map<Long, String> categories = new TreeMap<>();
+    private final DataChecks checks;
+    private final Set<Long> badImages = new HashSet<>();
     private boolean sawImages;
     private boolean sawAnnotations;
     private boolean sawCategories;
-
-    private record RawImage(CocoIndex.Image image, String where) {}
 
     private record RawAnnotation(
             long imageId,
@@ -44,21 +53,23 @@ final class CocoJson {
             CocoSegmentation segmentation,
             String where) {}
 
-    private CocoJson(Path file) {
+    private CocoJson(Path file, DataChecks checks) {
         this.file = file;
         this.fields = new JsonFields(file);
+        this.checks = checks;
     }
 
     /**
      * Reads and checks an instances file.
      *
      * @param file the JSON file
-     * @return the index
+     * @param checks whether bad images and annotations are skipped
+     * @return the index, without the skipped images
      * @throws IllegalArgumentException if the file is not valid JSON, lacks a field, has a field of
-     *     the wrong type, or refers to an image or category it does not define
+     *     the wrong type, or refers to an image or category it does not define (unless skipped)
      */
-    static CocoIndex read(Path file) {
-        CocoJson json = new CocoJson(file);
+    static CocoIndex read(Path file, DataChecks checks) {
+        CocoJson json = new CocoJson(file, checks);
         json.parse();
         return json.index();
     }
@@ -117,14 +128,56 @@ final class CocoJson {
         reader.endArray();
     }
 
+    /** The key that counts a bad image once, however many of its entries are bad. */
+    private String imageKey(long id) {
+        return file + ": image id " + id;
+    }
+
+    /** Marks an image bad (its annotations go with it) or stops, as the checks say. */
+    private void rejectImage(long id, IllegalArgumentException e) {
+        checks.reject(imageKey(id), e);
+        badImages.add(id);
+    }
+
+    /** Handles a bad entry: its image is bad when its id field can be read, else the entry. */
+    private void rejectEntry(
+            JsonElement element, String idField, String where, IllegalArgumentException e) {
+        Long id = quietWholeNumber(element, idField);
+        if (id != null) {
+            rejectImage(id, e);
+        } else {
+            checks.reject(file + ": " + where, e);
+        }
+    }
+
+    private static Long quietWholeNumber(JsonElement element, String field) {
+        if (element instanceof JsonObject o
+                && o.get(field) instanceof JsonPrimitive p
+                && p.isNumber()) {
+            double value = p.getAsDouble();
+            if (value == Math.rint(value) && Math.abs(value) <= (1L << 53)) {
+                return (long) value;
+            }
+        }
+        return null;
+    }
+
     private void addImage(JsonElement element, String where) {
+        try {
+            readImage(element, where);
+        } catch (IllegalArgumentException e) {
+            rejectEntry(element, "id", where, e);
+        }
+    }
+
+    private void readImage(JsonElement element, String where) {
         JsonObject o = fields.object(element, where);
         long id = fields.wholeNumber(fields.required(o, "id", where), where + ".id");
         String fileName =
                 fields.string(fields.required(o, "file_name", where), where + ".file_name");
         int height = positive(o, "height", where);
         int width = positive(o, "width", where);
-        images.add(new RawImage(new CocoIndex.Image(id, fileName, height, width), where));
+        images.add(new CocoIndex.Image(id, fileName, height, width, where));
     }
 
     private int positive(JsonObject o, String field, String where) {
@@ -136,6 +189,14 @@ final class CocoJson {
     }
 
     private void addAnnotation(JsonElement element, String where) {
+        try {
+            readAnnotation(element, where);
+        } catch (IllegalArgumentException e) {
+            rejectEntry(element, "image_id", where, e);
+        }
+    }
+
+    private void readAnnotation(JsonElement element, String where) {
         JsonObject o = fields.object(element, where);
         long imageId =
                 fields.wholeNumber(fields.required(o, "image_id", where), where + ".image_id");
@@ -207,7 +268,7 @@ final class CocoJson {
         if (height <= 0 || width <= 0) {
             throw fields.error(where + ".size", "must be positive, got " + size);
         }
-        CocoRle.requireTotal(runs, height * width, file + ": " + where + ".counts");
+        CocoRle.requireTotal(runs, height, width, file + ": " + where + ".counts");
         return new CocoSegmentation.Rle((int) height, (int) width, runs, file + ": " + where);
     }
 
@@ -251,51 +312,81 @@ final class CocoJson {
             classOfCategory.put(category.getKey(), classes.size());
             classes.add(category.getValue());
         }
+        Map<Long, CocoIndex.Image> imageOfId = new HashMap<>();
+        for (CocoIndex.Image image : images) {
+            if (imageOfId.put(image.id(), image) != null) {
+                throw fields.error(image.where() + ".id", "repeats image id " + image.id());
+            }
+        }
+        List<RawAnnotation> resolved = new ArrayList<>();
+        for (RawAnnotation raw : annotations) {
+            CocoIndex.Image image = imageOfId.get(raw.imageId());
+            if (image == null) {
+                if (!badImages.contains(raw.imageId())) {
+                    checks.reject(
+                            file + ": " + raw.where(),
+                            fields.error(
+                                    raw.where() + ".image_id",
+                                    "refers to no image: " + raw.imageId()));
+                }
+                continue;
+            }
+            try {
+                check(raw, image, classOfCategory);
+                resolved.add(raw);
+            } catch (IllegalArgumentException e) {
+                rejectImage(raw.imageId(), e);
+            }
+        }
         Map<Long, Integer> positionOfImage = new HashMap<>();
         List<CocoIndex.Image> imageList = new ArrayList<>();
         List<List<CocoIndex.Annotation>> perImage = new ArrayList<>();
-        for (RawImage raw : images) {
-            if (positionOfImage.put(raw.image().id(), imageList.size()) != null) {
-                throw fields.error(raw.where() + ".id", "repeats image id " + raw.image().id());
+        for (CocoIndex.Image image : images) {
+            if (!badImages.contains(image.id())) {
+                positionOfImage.put(image.id(), imageList.size());
+                imageList.add(image);
+                perImage.add(new ArrayList<>());
             }
-            imageList.add(raw.image());
-            perImage.add(new ArrayList<>());
         }
-        for (RawAnnotation raw : annotations) {
+        for (RawAnnotation raw : resolved) {
             Integer position = positionOfImage.get(raw.imageId());
-            if (position == null) {
-                throw fields.error(
-                        raw.where() + ".image_id", "refers to no image: " + raw.imageId());
+            if (position != null) {
+                perImage.get(position)
+                        .add(
+                                new CocoIndex.Annotation(
+                                        classOfCategory.get(raw.categoryId()),
+                                        raw.crowd(),
+                                        raw.segmentation()));
             }
-            Integer classIndex = classOfCategory.get(raw.categoryId());
-            if (classIndex == null) {
-                throw fields.error(
-                        raw.where() + ".category_id", "refers to no category: " + raw.categoryId());
-            }
-            CocoIndex.Image image = imageList.get(position);
-            if (raw.segmentation() instanceof CocoSegmentation.Rle rle
-                    && (rle.height() != image.height() || rle.width() != image.width())) {
-                throw fields.error(
-                        raw.where() + ".segmentation.size",
-                        "is ["
-                                + rle.height()
-                                + ", "
-                                + rle.width()
-                                + "], its image "
-                                + image.fileName()
-                                + " is ["
-                                + image.height()
-                                + ", "
-                                + image.width()
-                                + "] (height, width)");
-            }
-            perImage.get(position)
-                    .add(new CocoIndex.Annotation(classIndex, raw.crowd(), raw.segmentation()));
         }
         return new CocoIndex(
                 List.copyOf(imageList),
                 List.copyOf(classes),
                 Map.copyOf(classOfCategory),
                 perImage);
+    }
+
+    /** Checks an annotation against its image and the categories. */
+    private void check(RawAnnotation raw, CocoIndex.Image image, Map<Long, Integer> categories) {
+        if (!categories.containsKey(raw.categoryId())) {
+            throw fields.error(
+                    raw.where() + ".category_id", "refers to no category: " + raw.categoryId());
+        }
+        if (raw.segmentation() instanceof CocoSegmentation.Rle rle
+                && (rle.height() != image.height() || rle.width() != image.width())) {
+            throw fields.error(
+                    raw.where() + ".segmentation.size",
+                    "is ["
+                            + rle.height()
+                            + ", "
+                            + rle.width()
+                            + "], its image "
+                            + image.fileName()
+                            + " is ["
+                            + image.height()
+                            + ", "
+                            + image.width()
+                            + "] (height, width)");
+        }
     }
 }

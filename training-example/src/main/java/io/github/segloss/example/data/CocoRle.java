@@ -82,22 +82,32 @@ final class CocoRle {
     /**
      * Checks that run lengths cover a mask exactly.
      *
-     * @param runs the run lengths
-     * @param pixels the number of pixels of the mask
+     * @param runs the run lengths, each 0 or more
+     * @param height the mask's height
+     * @param width the mask's width
      * @param where the field, for the message
-     * @throws IllegalArgumentException if the runs add up to another number
+     * @throws IllegalArgumentException if the runs add up to another number than {@code height *
+     *     width}
      */
-    static void requireTotal(long[] runs, long pixels, String where) {
+    static void requireTotal(long[] runs, long height, long width, String where) {
+        long pixels = height * width;
         long total = 0;
         for (long run : runs) {
             total += run;
+            if (total > pixels) {
+                break; // enough to fail, and no overflow however many runs follow
+            }
         }
         if (total != pixels) {
             throw new IllegalArgumentException(
                     where
                             + ": RLE counts add up to "
-                            + total
+                            + (total > pixels ? "more than " + pixels : total)
                             + " pixels, expected height x width = "
+                            + height
+                            + "x"
+                            + width
+                            + " = "
                             + pixels);
         }
     }
@@ -113,7 +123,7 @@ final class CocoRle {
      * @throws IllegalArgumentException if the runs do not add up to {@code height * width}
      */
     static byte[] toMask(long[] runs, int height, int width, String where) {
-        requireTotal(runs, (long) height * width, where);
+        requireTotal(runs, height, width, where);
         byte[] mask = new byte[height * width];
         int position = 0;
         for (int r = 0; r < runs.length; r++) {

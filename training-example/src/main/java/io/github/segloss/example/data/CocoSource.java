@@ -19,16 +19,39 @@ import java.util.List;
  * other annotations are painted by decreasing mask area (ties in file order), so a small object
  * lying on a large one stays visible. Instances: the non-crowd annotations with a non-empty mask,
  * in file order, boxed by their masks (the file's {@code bbox} is not used).
+ *
+ * <p>Polygon vertices outside the image are clipped, as pycocotools does (it rasterises the polygon
+ * clipped to the image); coordinates that are not finite numbers are a bad annotation. A {@code
+ * file_name} must be relative and free of {@code ..}; it and any link on its way must stay inside
+ * the dataset folder.
  */
 final class CocoSource implements SampleSource {
 
+    private final DatasetRoot root;
+    private final long maxPixels;
     private final Path annotationFile;
-    private final CocoIndex index;
+    private final List<CocoIndex.Image> entries;
+    private final List<List<CocoIndex.Annotation>> annotations;
+    private final List<String> classes;
     private final List<Path> images;
 
-    private CocoSource(Path annotationFile, CocoIndex index, List<Path> images) {
+    private CocoSource(
+            DatasetRoot root,
+            long maxPixels,
+            Path annotationFile,
+            CocoIndex index,
+            List<Integer> kept,
+            List<Path> images) {
+        this.root = root;
+        this.maxPixels = maxPixels;
         this.annotationFile = annotationFile;
-        this.index = index;
+        this.entries = new ArrayList<>();
+        this.annotations = new ArrayList<>();
+        for (int position : kept) {
+            entries.add(index.images().get(position));
+            annotations.add(index.annotations().get(position));
+        }
+        this.classes = index.classes();
         this.images = images;
     }
 
@@ -37,11 +60,12 @@ final class CocoSource implements SampleSource {
      *
      * @param root the COCO root (the folder holding {@code annotations})
      * @param split "train", "val" or the name of an instances file and its image folder
+     * @param checks the pixel limit, and whether bad images and annotations are skipped
      * @return the source
      * @throws IllegalArgumentException if no annotation file and image folder match the split, the
-     *     file is bad, an image is missing, or there are no images
+     *     file is bad, an image is missing (unless skipped), or there are no images
      */
-    static CocoSource open(DatasetRoot root, String split) {
+    static CocoSource open(DatasetRoot root, String split, DataChecks checks) {
         List<String> names =
                 switch (split) {
                     case "train" -> List.of("train2017", "train");
@@ -52,7 +76,7 @@ final class CocoSource implements SampleSource {
             Path file = root.resolve("annotations/instances_" + name + ".json", "COCO dataset");
             Path folder = root.resolve(name, "COCO dataset");
             if (Files.isRegularFile(file) && Files.isDirectory(folder)) {
-                return open(root, file, name);
+                return open(root, file, name, checks);
             }
         }
         List<String> wanted = new ArrayList<>();
@@ -67,26 +91,48 @@ final class CocoSource implements SampleSource {
                         + String.join(" or ", wanted));
     }
 
-    private static CocoSource open(DatasetRoot root, Path file, String folder) {
-        CocoIndex index = CocoJson.read(file);
-        if (index.images().isEmpty()) {
-            throw new IllegalArgumentException(file + ": images is empty: no images");
-        }
+    private static CocoSource open(DatasetRoot root, Path file, String folder, DataChecks checks) {
+        CocoIndex index = CocoJson.read(file, checks);
+        List<Integer> kept = new ArrayList<>();
         List<Path> images = new ArrayList<>();
         for (int i = 0; i < index.images().size(); i++) {
-            images.add(
-                    root.existingFile(
-                            folder + "/" + index.images().get(i).fileName(),
-                            "image of images[" + i + "]",
-                            file.toString()));
+            CocoIndex.Image image = index.images().get(i);
+            try {
+                images.add(
+                        root.existingFile(
+                                folder,
+                                image.fileName(),
+                                "image of " + image.where(),
+                                file + ": " + image.where() + ".file_name"));
+                kept.add(i);
+            } catch (IllegalArgumentException e) {
+                checks.reject(file + ": image id " + image.id(), e);
+            }
         }
-        return new CocoSource(file, index, images);
+        if (images.isEmpty()) {
+            throw new IllegalArgumentException(
+                    file
+                            + (checks.skipsBadSamples()
+                                    ? ": no images left after skipping bad samples"
+                                    : ": images is empty: no images"));
+        }
+        return new CocoSource(root, checks.maxImagePixels(), file, index, kept, images);
+    }
+
+    /**
+     * Returns the image file of a sample, which identifies it.
+     *
+     * @param index the sample's index
+     * @return the image file
+     */
+    Path imageFile(int index) {
+        return images.get(index);
     }
 
     /** {@inheritDoc} */
     @Override
     public List<String> classes() {
-        return index.classes();
+        return classes;
     }
 
     /** {@inheritDoc} */
@@ -98,9 +144,10 @@ final class CocoSource implements SampleSource {
     /** {@inheritDoc} */
     @Override
     public Sample get(int position) {
-        CocoIndex.Image entry = index.images().get(position);
+        CocoIndex.Image entry = entries.get(position);
         Path file = images.get(position);
-        ImageFiles.Rgb image = ImageFiles.readRgb(file);
+        root.requireInside(file);
+        ImageFiles.Rgb image = ImageFiles.readRgb(file, maxPixels);
         if (image.height() != entry.height() || image.width() != entry.width()) {
             throw new IllegalArgumentException(
                     file
@@ -120,7 +167,7 @@ final class CocoSource implements SampleSource {
         int[] semantic = new int[height * width];
         List<Instance> instances = new ArrayList<>();
         List<Painted> objects = new ArrayList<>();
-        for (CocoIndex.Annotation annotation : index.annotations().get(position)) {
+        for (CocoIndex.Annotation annotation : annotations.get(position)) {
             byte[] mask = annotation.segmentation().rasterize(height, width);
             if (annotation.crowd()) {
                 paint(semantic, mask, Sample.IGNORE);

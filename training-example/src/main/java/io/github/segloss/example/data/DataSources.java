@@ -3,6 +3,7 @@ package io.github.segloss.example.data;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntFunction;
 import java.util.regex.Pattern;
 
 /** Opens the {@link SampleSource} of a dataset format. */
@@ -54,6 +55,33 @@ public final class DataSources {
      */
     public static SampleSource open(
             String format, Path root, String split, double valFraction, long seed) {
+        return open(format, root, split, valFraction, seed, DataChecks.strict());
+    }
+
+    /**
+     * Opens one split of a dataset, as {@link #open(String, Path, String, double, long)} does, with
+     * the given checks: the pixel limit of the images, and whether bad samples stop the run or are
+     * skipped and counted. When skipping, bad samples are left out of the split as it opens (a
+     * missing or refused file, a bad annotation) and, when they fail to load, replaced by their
+     * next good neighbour ({@link SkippingSource}).
+     *
+     * @param format "synthetic", "folder", "voc" or "coco"
+     * @param root the dataset folder (null for synthetic)
+     * @param split "train" or "val" (voc and coco also take other list or file names)
+     * @param valFraction the validation fraction in [0, 1) of the folder format without lists
+     * @param seed the seed of the synthetic images and of the folder split
+     * @param checks the checks of the run (unused for synthetic data)
+     * @return the source
+     * @throws IllegalArgumentException if an argument is invalid, the dataset is missing or bad as
+     *     a whole, or a sample is bad and not skipped (the message names the file and the problem)
+     */
+    public static SampleSource open(
+            String format,
+            Path root,
+            String split,
+            double valFraction,
+            long seed,
+            DataChecks checks) {
         String name = format == null ? "" : format.toLowerCase(Locale.ROOT);
         if (!FORMATS.contains(name)) {
             throw new IllegalArgumentException(
@@ -79,11 +107,26 @@ public final class DataSources {
                                     SYNTHETIC_SIZE,
                                     SYNTHETIC_CLASSES,
                                     Seeds.mix(seed, 0x7A1L));
-            case "folder" ->
-                    FolderSource.open(DatasetRoot.of(root, name), split, valFraction, seed);
-            case "voc" -> VocSource.open(DatasetRoot.of(root, name), split);
-            default -> CocoSource.open(DatasetRoot.of(root, name), split);
+            case "folder" -> {
+                FolderSource source =
+                        FolderSource.open(
+                                DatasetRoot.of(root, name), split, valFraction, seed, checks);
+                yield skipping(source, i -> source.imageFile(i).toString(), checks);
+            }
+            case "voc" -> {
+                VocSource source = VocSource.open(DatasetRoot.of(root, name), split, checks);
+                yield skipping(source, i -> source.imageFile(i).toString(), checks);
+            }
+            default -> {
+                CocoSource source = CocoSource.open(DatasetRoot.of(root, name), split, checks);
+                yield skipping(source, i -> source.imageFile(i).toString(), checks);
+            }
         };
+    }
+
+    private static SampleSource skipping(
+            SampleSource source, IntFunction<String> keys, DataChecks checks) {
+        return checks.skipsBadSamples() ? new SkippingSource(source, keys, checks) : source;
     }
 
     /**

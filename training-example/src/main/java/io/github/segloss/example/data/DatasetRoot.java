@@ -72,6 +72,28 @@ final class DatasetRoot {
      *     file it names is a link leading outside the root
      */
     Path resolve(String relative, String origin) {
+        Path path = root.resolve(checkedName(relative, origin)).normalize();
+        requireInside(path);
+        return path;
+    }
+
+    /**
+     * Resolves a name that a dataset file gives (a COCO {@code file_name}) under one of the root's
+     * folders; the name itself must be relative and free of {@code ..}.
+     *
+     * @param folder the folder under the root, e.g. {@code val2017}
+     * @param name the name as the dataset file gives it
+     * @param origin the file and field the name comes from, for the message
+     * @return the path under the root; it may not exist
+     * @throws IllegalArgumentException if the name is absolute, holds {@code ..}, or an existing
+     *     file it names is a link leading outside the root
+     */
+    Path resolve(String folder, String name, String origin) {
+        checkedName(name, origin);
+        return resolve(folder + "/" + name, origin);
+    }
+
+    private Path checkedName(String relative, String origin) {
         if (relative == null || relative.isBlank()) {
             throw new IllegalArgumentException(origin + ": empty file name");
         }
@@ -84,17 +106,23 @@ final class DatasetRoot {
         }
         if (name.isAbsolute() || relative.startsWith("/") || relative.startsWith("\\")) {
             throw new IllegalArgumentException(
-                    origin + ": file name \"" + relative + "\" must be relative to " + root);
+                    origin
+                            + ": file name \""
+                            + relative
+                            + "\" is absolute; it must be relative to the dataset folder "
+                            + root);
         }
         for (Path part : name) {
             if (part.toString().equals("..")) {
                 throw new IllegalArgumentException(
-                        origin + ": file name \"" + relative + "\" must not contain \"..\"");
+                        origin
+                                + ": file name \""
+                                + relative
+                                + "\" must not contain \"..\": it would leave the dataset"
+                                + " folder");
             }
         }
-        Path path = root.resolve(name).normalize();
-        requireInside(path);
-        return path;
+        return name;
     }
 
     /**
@@ -108,6 +136,25 @@ final class DatasetRoot {
      */
     Path existingFile(String relative, String role, String origin) {
         Path path = resolve(relative, origin);
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalArgumentException(path + ": " + role + " not found");
+        }
+        return path;
+    }
+
+    /**
+     * Resolves a name that a dataset file gives under one of the root's folders ({@link
+     * #resolve(String, String, String)}); the file must exist and be a regular file.
+     *
+     * @param folder the folder under the root
+     * @param name the name as the dataset file gives it
+     * @param role what the file is, for the message
+     * @param origin the file and field the name comes from, for the message
+     * @return the file
+     * @throws IllegalArgumentException if the name is refused or the file is missing
+     */
+    Path existingFile(String folder, String name, String role, String origin) {
+        Path path = resolve(folder, name, origin);
         if (!Files.isRegularFile(path)) {
             throw new IllegalArgumentException(path + ": " + role + " not found");
         }

@@ -19,18 +19,31 @@ import java.util.stream.Stream;
  * <p>Split: the requested list file if present; else the images not in the other list file if that
  * one is present; else a deterministic split by {@code valFraction} and the seed ({@link
  * Splits#byFraction}). Samples have no instances.
+ *
+ * <p>The split is drawn from the names of all images, so skipping bad samples ({@link DataChecks})
+ * never moves a good one to the other split. Each file is checked again, right before it is read,
+ * to lie inside the dataset folder.
  */
 final class FolderSource implements SampleSource {
 
     private static final List<String> EXTENSIONS = List.of("png", "jpg", "jpeg");
 
+    private final DatasetRoot root;
+    private final long maxPixels;
     private final List<String> classes;
     private final List<String> ids;
     private final List<Path> images;
     private final List<Path> masks;
 
     private FolderSource(
-            List<String> classes, List<String> ids, List<Path> images, List<Path> masks) {
+            DatasetRoot root,
+            long maxPixels,
+            List<String> classes,
+            List<String> ids,
+            List<Path> images,
+            List<Path> masks) {
+        this.root = root;
+        this.maxPixels = maxPixels;
         this.classes = classes;
         this.ids = ids;
         this.images = images;
@@ -44,42 +57,67 @@ final class FolderSource implements SampleSource {
      * @param split "train" or "val"
      * @param valFraction the validation fraction when there is no list file
      * @param seed the seed of the split when there is no list file
+     * @param checks the pixel limit, and whether a sample without its files is skipped
      * @return the source
-     * @throws IllegalArgumentException if a file is missing or bad, or the split has no image
+     * @throws IllegalArgumentException if a file is missing or bad (unless skipped), or the split
+     *     has no image
      */
-    static FolderSource open(DatasetRoot root, String split, double valFraction, long seed) {
+    static FolderSource open(
+            DatasetRoot root, String split, double valFraction, long seed, DataChecks checks) {
         List<String> classes =
                 TextLists.classNames(
                         root.existingFile("classes.txt", "class list", "folder dataset"));
-        Map<String, Path> byName = listImages(root);
+        Map<String, Path> byName = listImages(root, checks);
         List<String> names = splitNames(root, byName, split, valFraction, seed);
-        if (names.isEmpty()) {
-            throw new IllegalArgumentException(root.path() + ": split " + split + " has no images");
-        }
+        List<String> ids = new ArrayList<>();
         List<Path> images = new ArrayList<>();
         List<Path> masks = new ArrayList<>();
         for (String name : names) {
             Path image = byName.get(name);
-            if (image == null) {
-                throw new IllegalArgumentException(
-                        root.path().resolve(split + ".txt")
-                                + ": sample \""
-                                + name
-                                + "\" has no image images/"
-                                + name
-                                + ".{png,jpg,jpeg}");
+            try {
+                Path mask = files(root, split, name, image);
+                ids.add(name);
+                images.add(image);
+                masks.add(mask);
+            } catch (IllegalArgumentException e) {
+                checks.reject(image != null ? image.toString() : split + ".txt:" + name, e);
             }
-            images.add(image);
-            masks.add(
-                    root.existingFile(
-                            "masks/" + name + ".png",
-                            "mask of " + root.path().relativize(image),
-                            "folder dataset"));
         }
-        return new FolderSource(classes, List.copyOf(names), images, masks);
+        if (ids.isEmpty()) {
+            throw new IllegalArgumentException(
+                    root.path()
+                            + ": split "
+                            + split
+                            + " has no images"
+                            + (names.isEmpty() ? "" : " left after skipping bad samples"));
+        }
+        return new FolderSource(
+                root, checks.maxImagePixels(), classes, List.copyOf(ids), images, masks);
     }
 
-    private static Map<String, Path> listImages(DatasetRoot root) {
+    /** Checks the image of a name and returns its mask; both must lie inside the root. */
+    private static Path files(DatasetRoot root, String split, String name, Path image) {
+        if (image == null) {
+            throw new IllegalArgumentException(
+                    root.path().resolve(split + ".txt")
+                            + ": sample \""
+                            + name
+                            + "\" has no image images/"
+                            + name
+                            + ".{png,jpg,jpeg}");
+        }
+        root.requireInside(image);
+        return root.existingFile(
+                "masks/" + name + ".png",
+                "mask of " + root.path().relativize(image),
+                "folder dataset");
+    }
+
+    /**
+     * The image files by base name, all of them (the split is drawn from their names); an image
+     * leading outside the root is rejected here already, and again if its split needs it.
+     */
+    private static Map<String, Path> listImages(DatasetRoot root, DataChecks checks) {
         Path folder = root.resolve("images", "folder dataset");
         if (!Files.isDirectory(folder)) {
             throw new IllegalArgumentException(folder + ": image folder not found");
@@ -94,7 +132,11 @@ final class FolderSource implements SampleSource {
                         || !Files.isRegularFile(file)) {
                     continue;
                 }
-                root.requireInside(file);
+                try {
+                    root.requireInside(file);
+                } catch (IllegalArgumentException e) {
+                    checks.reject(file.toString(), e);
+                }
                 Path previous = byName.put(name.substring(0, dot), file);
                 if (previous != null) {
                     throw new IllegalArgumentException(
@@ -142,12 +184,25 @@ final class FolderSource implements SampleSource {
         return ids.size();
     }
 
+    /**
+     * Returns the image file of a sample, which identifies it.
+     *
+     * @param index the sample's index
+     * @return the image file
+     */
+    Path imageFile(int index) {
+        return images.get(index);
+    }
+
     /** {@inheritDoc} */
     @Override
     public Sample get(int index) {
-        ImageFiles.Rgb image = ImageFiles.readRgb(images.get(index));
+        Path imageFile = images.get(index);
         Path maskFile = masks.get(index);
-        ImageFiles.Labels labels = ImageFiles.readLabels(maskFile);
+        root.requireInside(imageFile);
+        root.requireInside(maskFile);
+        ImageFiles.Rgb image = ImageFiles.readRgb(imageFile, maxPixels);
+        ImageFiles.Labels labels = ImageFiles.readLabels(maskFile, maxPixels);
         LabelChecks.requireSameSize(maskFile, labels, image);
         LabelChecks.requireClassIds(maskFile, labels, classes.size());
         return new Sample(

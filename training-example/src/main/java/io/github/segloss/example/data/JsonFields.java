@@ -128,7 +128,7 @@ final class JsonFields {
      * Describes a JSON value's type for a message.
      *
      * @param element the value, or null when absent
-     * @return e.g. "a string", "an array", "null"
+     * @return e.g. "a string ("7")", "an array", "null"
      */
     static String describe(JsonElement element) {
         if (element == null || element.isJsonNull()) {
@@ -142,7 +142,10 @@ final class JsonFields {
         }
         JsonPrimitive p = element.getAsJsonPrimitive();
         if (p.isString()) {
-            return "a string";
+            String text = p.getAsString();
+            return "a string (\""
+                    + (text.length() > 20 ? text.substring(0, 20) + "..." : text)
+                    + "\")";
         }
         if (p.isBoolean()) {
             return "a boolean";

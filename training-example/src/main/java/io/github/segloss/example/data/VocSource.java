@@ -43,13 +43,22 @@ final class VocSource implements SampleSource {
                     "train",
                     "tvmonitor");
 
+    private final DatasetRoot root;
+    private final long maxPixels;
     private final List<String> ids;
     private final List<Path> images;
     private final List<Path> classMasks;
     private final List<Path> objectMasks;
 
     private VocSource(
-            List<String> ids, List<Path> images, List<Path> classMasks, List<Path> objectMasks) {
+            DatasetRoot root,
+            long maxPixels,
+            List<String> ids,
+            List<Path> images,
+            List<Path> classMasks,
+            List<Path> objectMasks) {
+        this.root = root;
+        this.maxPixels = maxPixels;
         this.ids = ids;
         this.images = images;
         this.classMasks = classMasks;
@@ -61,35 +70,65 @@ final class VocSource implements SampleSource {
      *
      * @param root the VOC root (the folder holding {@code JPEGImages})
      * @param split the name of the list under {@code ImageSets/Segmentation}, e.g. "train"
+     * @param checks the pixel limit, and whether a sample without its files is skipped
      * @return the source
-     * @throws IllegalArgumentException if the list or a file is missing, or the list is empty
+     * @throws IllegalArgumentException if the list or a file is missing (unless skipped), or the
+     *     list is empty
      */
-    static VocSource open(DatasetRoot root, String split) {
+    static VocSource open(DatasetRoot root, String split, DataChecks checks) {
         String listName = "ImageSets/Segmentation/" + split + ".txt";
         Path list = root.existingFile(listName, "split list", "VOC dataset");
-        List<String> ids = TextLists.sampleNames(list);
-        if (ids.isEmpty()) {
+        List<String> listed = TextLists.sampleNames(list);
+        if (listed.isEmpty()) {
             throw new IllegalArgumentException(list + ": split " + split + " lists no images");
         }
         boolean withObjects = Files.isDirectory(root.resolve("SegmentationObject", "VOC dataset"));
+        List<String> ids = new ArrayList<>();
         List<Path> images = new ArrayList<>();
         List<Path> classMasks = new ArrayList<>();
         List<Path> objectMasks = new ArrayList<>();
         String origin = list.toString();
-        for (String id : ids) {
-            images.add(root.existingFile("JPEGImages/" + id + ".jpg", "image of " + id, origin));
-            classMasks.add(
-                    root.existingFile(
-                            "SegmentationClass/" + id + ".png", "class mask of " + id, origin));
-            if (withObjects) {
-                objectMasks.add(
+        for (String id : listed) {
+            try {
+                Path image =
+                        root.existingFile("JPEGImages/" + id + ".jpg", "image of " + id, origin);
+                Path classMask =
                         root.existingFile(
-                                "SegmentationObject/" + id + ".png",
-                                "object mask of " + id,
-                                origin));
+                                "SegmentationClass/" + id + ".png", "class mask of " + id, origin);
+                Path objectMask =
+                        withObjects
+                                ? root.existingFile(
+                                        "SegmentationObject/" + id + ".png",
+                                        "object mask of " + id,
+                                        origin)
+                                : null;
+                ids.add(id);
+                images.add(image);
+                classMasks.add(classMask);
+                if (objectMask != null) {
+                    objectMasks.add(objectMask);
+                }
+            } catch (IllegalArgumentException e) {
+                // the key of the image file, as get() would name it, so a sample counts once
+                checks.reject(root.path() + "/JPEGImages/" + id + ".jpg", e);
             }
         }
-        return new VocSource(List.copyOf(ids), images, classMasks, objectMasks);
+        if (ids.isEmpty()) {
+            throw new IllegalArgumentException(
+                    list + ": split " + split + " has no images left after skipping bad samples");
+        }
+        return new VocSource(
+                root, checks.maxImagePixels(), List.copyOf(ids), images, classMasks, objectMasks);
+    }
+
+    /**
+     * Returns the image file of a sample, which identifies it.
+     *
+     * @param index the sample's index
+     * @return the image file
+     */
+    Path imageFile(int index) {
+        return images.get(index);
     }
 
     /** {@inheritDoc} */
@@ -107,15 +146,19 @@ final class VocSource implements SampleSource {
     /** {@inheritDoc} */
     @Override
     public Sample get(int index) {
-        ImageFiles.Rgb image = ImageFiles.readRgb(images.get(index));
+        Path imageFile = images.get(index);
         Path classFile = classMasks.get(index);
-        ImageFiles.Labels classes = ImageFiles.readLabels(classFile);
+        root.requireInside(imageFile);
+        root.requireInside(classFile);
+        ImageFiles.Rgb image = ImageFiles.readRgb(imageFile, maxPixels);
+        ImageFiles.Labels classes = ImageFiles.readLabels(classFile, maxPixels);
         LabelChecks.requireSameSize(classFile, classes, image);
         LabelChecks.requireClassIds(classFile, classes, CLASSES.size());
         List<Instance> instances = List.of();
         if (!objectMasks.isEmpty()) {
             Path objectFile = objectMasks.get(index);
-            ImageFiles.Labels objects = ImageFiles.readLabels(objectFile);
+            root.requireInside(objectFile);
+            ImageFiles.Labels objects = ImageFiles.readLabels(objectFile, maxPixels);
             LabelChecks.requireSameSize(objectFile, objects, image);
             instances = instances(objects, classes.values());
         }

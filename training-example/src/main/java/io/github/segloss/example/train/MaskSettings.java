@@ -28,6 +28,8 @@ import java.util.Locale;
  * @param syntheticClasses the classes of the synthetic data, "background" first
  * @param syntheticCount the synthetic training images (a quarter as many for validation)
  * @param commandLine the command line, recorded in the checkpoints
+ * @param skipBadSamples whether bad samples are skipped and counted instead of stopping the run
+ * @param maxImagePixels the largest width × height of an image or mask that is decoded
  */
 public record MaskSettings(
         String data,
@@ -49,7 +51,9 @@ public record MaskSettings(
         float jitter,
         List<String> syntheticClasses,
         int syntheticCount,
-        List<String> commandLine) {
+        List<String> commandLine,
+        boolean skipBadSamples,
+        long maxImagePixels) {
 
     /** The message for a dataset format without instances. */
     public static final String NEEDS_INSTANCES =
@@ -65,6 +69,10 @@ public record MaskSettings(
         requirePositive("--batch-size", batchSize);
         requirePositive("--width", width);
         requirePositive("--synthetic-count", syntheticCount);
+        if (maxImagePixels < 1) {
+            throw new IllegalArgumentException(
+                    "--max-image-pixels must be >= 1, got " + maxImagePixels);
+        }
         int stride = MaskRcnnHead.STRIDE;
         if (imageSize < 16 || imageSize % stride != 0) {
             throw new IllegalArgumentException(

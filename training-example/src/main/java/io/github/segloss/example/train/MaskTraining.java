@@ -17,6 +17,7 @@ import ai.djl.training.tracker.Tracker;
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.github.segloss.example.data.DataChecks;
 import io.github.segloss.example.data.DataSources;
 import io.github.segloss.example.data.InstanceBatch;
 import io.github.segloss.example.data.InstanceBatches;
@@ -71,6 +72,7 @@ public final class MaskTraining {
     private final MaskSettings settings;
     private final PrintStream out;
     private ExecutorService loaders;
+    private DataChecks checks;
 
     /**
      * Creates a run.
@@ -91,6 +93,7 @@ public final class MaskTraining {
      */
     public Map<String, Object> run() throws IOException {
         settings.validate();
+        checks = DataChecks.of(settings.maxImagePixels(), settings.skipBadSamples(), out::println);
         loaders = Loaders.start("segloss-mask-data");
         try {
             return train();
@@ -213,6 +216,12 @@ public final class MaskTraining {
                     Checkpoints.save(checkpoints, epoch, net, description(classes, maskClasses));
                 }
                 Map<String, Object> summary = summary(classes, objectClasses, history, lastRates);
+                if (checks.skipsBadSamples()) {
+                    out.println(
+                            "skipped "
+                                    + checks.skippedSamples()
+                                    + " bad sample(s) (--skip-bad-samples)");
+                }
                 SummaryJson.write(output.resolve("summary.json"), summary);
                 return summary;
             }
@@ -232,7 +241,7 @@ public final class MaskTraining {
         if (!Files.isDirectory(root)) {
             throw new IllegalArgumentException("--data " + root + ": no such folder");
         }
-        return DataSources.open(settings.format(), root, split, 0.2, settings.seed());
+        return DataSources.open(settings.format(), root, split, 0.2, settings.seed(), checks);
     }
 
     /** Trains one epoch; returns the images trained on. */
@@ -393,6 +402,7 @@ public final class MaskTraining {
             summary.put(
                     "trainingSeconds", history.stream().mapToDouble(EpochMetrics::seconds).sum());
         }
+        summary.put("skippedSamples", checks.skippedSamples());
         summary.put("output", settings.output().toString());
         return summary;
     }

@@ -30,6 +30,8 @@ import java.util.List;
  * @param torchscript a TorchScript model returning (out, aux) to fine-tune instead of the built-in
  *     PSPNet, or {@code null}
  * @param commandLine the command line, recorded in the checkpoints
+ * @param skipBadSamples whether bad samples are skipped and counted instead of stopping the run
+ * @param maxImagePixels the largest width × height of an image or mask that is decoded
  */
 public record SemanticSettings(
         String data,
@@ -54,7 +56,9 @@ public record SemanticSettings(
         List<String> syntheticClasses,
         int syntheticCount,
         Path torchscript,
-        List<String> commandLine) {
+        List<String> commandLine,
+        boolean skipBadSamples,
+        long maxImagePixels) {
 
     /**
      * Checks the numbers that the data and the model depend on.
@@ -66,6 +70,10 @@ public record SemanticSettings(
         requirePositive("--batch-size", batchSize);
         requirePositive("--width", width);
         requirePositive("--synthetic-count", syntheticCount);
+        if (maxImagePixels < 1) {
+            throw new IllegalArgumentException(
+                    "--max-image-pixels must be >= 1, got " + maxImagePixels);
+        }
         if (imageSize < 32 || imageSize % 32 != 0) {
             throw new IllegalArgumentException(
                     "--image-size must be a positive multiple of 32, got " + imageSize);

@@ -21,6 +21,7 @@ import ai.djl.translate.TranslateException;
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.github.segloss.example.data.DataChecks;
 import io.github.segloss.example.data.DataSources;
 import io.github.segloss.example.data.JointAugmentation;
 import io.github.segloss.example.data.Sample;
@@ -61,6 +62,7 @@ public final class SemanticTraining {
     private final SemanticSettings settings;
     private final PrintStream out;
     private ExecutorService loaders;
+    private DataChecks checks;
 
     /**
      * Creates a run.
@@ -82,6 +84,7 @@ public final class SemanticTraining {
      */
     public Map<String, Object> run() throws IOException, TranslateException {
         settings.validate();
+        checks = DataChecks.of(settings.maxImagePixels(), settings.skipBadSamples(), out::println);
         loaders = Loaders.start("segloss-data");
         try {
             return train();
@@ -167,6 +170,12 @@ public final class SemanticTraining {
                     Checkpoints.save(checkpoints, epoch, net, description(classes));
                 }
                 Map<String, Object> summary = summary(classes, history);
+                if (checks.skipsBadSamples()) {
+                    out.println(
+                            "skipped "
+                                    + checks.skippedSamples()
+                                    + " bad sample(s) (--skip-bad-samples)");
+                }
                 SummaryJson.write(output.resolve("summary.json"), summary);
                 return summary;
             }
@@ -248,7 +257,7 @@ public final class SemanticTraining {
             throw new IllegalArgumentException("--data " + root + ": no such folder");
         }
         return DataSources.open(
-                settings.format(), root, split, settings.valFraction(), settings.seed());
+                settings.format(), root, split, settings.valFraction(), settings.seed(), checks);
     }
 
     private SemanticDataset dataset(
@@ -412,6 +421,7 @@ public final class SemanticTraining {
             summary.put(
                     "trainingSeconds", history.stream().mapToDouble(EpochMetrics::seconds).sum());
         }
+        summary.put("skippedSamples", checks.skippedSamples());
         summary.put("output", settings.output().toString());
         return summary;
     }

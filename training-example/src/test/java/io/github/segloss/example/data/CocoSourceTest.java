@@ -261,7 +261,8 @@ public class CocoSourceTest {
     public void fileNameLeavingTheRootIsRejected() {
         expectBadAnnotations(
                 ANNOTATIONS.replace("\"a.png\"", "\"../../secret.png\""),
-                "\"val/../../secret.png\"",
+                "images[0].file_name",
+                "\"../../secret.png\"",
                 "must not contain \"..\"");
     }
 
