@@ -3,6 +3,7 @@ package io.github.segloss.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
+import io.github.segloss.internal.EvaluationMemo;
 
 /**
  * A loss scaled by a weight, \( L = w \cdot L_{inner}(labels, predictions) \): a component of a
@@ -12,6 +13,7 @@ public class WeightedLoss extends Loss {
 
     private final Loss loss;
     private final float weight;
+    private final EvaluationMemo memo = new EvaluationMemo();
 
     /**
      * Creates a weighted loss.
@@ -52,10 +54,34 @@ public class WeightedLoss extends Loss {
         return weight;
     }
 
-    /** {@inheritDoc} */
+    /**
+     * {@inheritDoc}
+     *
+     * <p>When {@link #updateAccumulators} evaluates it again with the very same label and
+     * prediction arrays while the first result is still open (DJL's training listener after the
+     * backward pass, or this loss added as an evaluator too), that result is reused instead of
+     * computed twice.
+     */
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
+        NDArray remembered = memo.recall(labels, predictions);
+        if (remembered != null) {
+            return remembered;
+        }
         NDArray value = loss.evaluate(labels, predictions);
-        return weight == 1f ? value : value.mul(weight);
+        NDArray result = weight == 1f ? value : value.mul(weight);
+        memo.remember(labels, predictions, result);
+        return result;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Reuses the result of {@link #evaluate} for the same arrays of this batch when there is
+     * one.
+     */
+    @Override
+    public void updateAccumulators(String[] keys, NDList labels, NDList predictions) {
+        EvaluationMemo.accumulate(() -> super.updateAccumulators(keys, labels, predictions));
     }
 }
