@@ -213,6 +213,12 @@ def cases():
         "ohem_8x21x128x128": lambda: forward_backward(ohem, [logits], labels),
         "bce_8x21x128x128": lambda: forward_backward(
             F.binary_cross_entropy_with_logits, [logits], binary_targets),
+        "l2_8x21x128x128": lambda: forward_backward(
+            F.mse_loss, [logits], torch.randn(8, 21, 128, 128,
+                                               generator=torch.Generator().manual_seed(4))),
+        "ce+dice_8x21x128x128": lambda: forward_backward(
+            lambda x, y: F.cross_entropy(x, y, ignore_index=IGNORE) + dice(x, y), [logits],
+            labels),
         "miou_update_8x21x128x128": lambda: timed(
             lambda: int(miou_update(logits, labels, 21).sum()), 20, 5),
     }

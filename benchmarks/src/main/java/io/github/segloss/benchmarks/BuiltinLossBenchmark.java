@@ -16,7 +16,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Forward and backward of DJL's own losses on the cases where DJL has one: {@code
  * SoftmaxCrossEntropyLoss} (no ignore label, no class weights: it does less work) and {@code
- * SigmoidBinaryCrossEntropyLoss} (after a pick, for the mask loss).
+ * SigmoidBinaryCrossEntropyLoss} (after a pick, for the mask loss) and {@code L2Loss} (which halves
+ * the mean).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

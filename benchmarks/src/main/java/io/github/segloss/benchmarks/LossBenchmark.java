@@ -35,7 +35,9 @@ public class LossBenchmark {
         "focal_8x21x128x128",
         "lovasz_8x21x128x128",
         "ohem_8x21x128x128",
-        "bce_8x21x128x128"
+        "bce_8x21x128x128",
+        "l2_8x21x128x128",
+        "ce+dice_8x21x128x128"
     })
     public String caseName;
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.loss.L2Loss;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.loss.SigmoidBinaryCrossEntropyLoss;
 import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
@@ -14,11 +15,13 @@ import io.github.segloss.loss.FocalLoss;
 import io.github.segloss.loss.JaccardLoss;
 import io.github.segloss.loss.LovaszLoss;
 import io.github.segloss.loss.MaskRcnnMaskLoss;
+import io.github.segloss.loss.MaskedL2Loss;
 import io.github.segloss.loss.OhemCrossEntropyLoss;
 import io.github.segloss.loss.OverlapLoss;
 import io.github.segloss.loss.PixelCrossEntropyLoss;
 import io.github.segloss.loss.SegmentationMode;
 import io.github.segloss.loss.TverskyLoss;
+import io.github.segloss.loss.WeightedSumLoss;
 import io.github.segloss.target.MaskTargets;
 
 /**
@@ -46,7 +49,9 @@ record LossCase(
         "focal_8x21x128x128",
         "lovasz_8x21x128x128",
         "ohem_8x21x128x128",
-        "bce_8x21x128x128"
+        "bce_8x21x128x128",
+        "l2_8x21x128x128",
+        "ce+dice_8x21x128x128"
     };
 
     /**
@@ -130,6 +135,26 @@ record LossCase(
                             new SigmoidBinaryCrossEntropyLoss("SigmoidBinaryCrossEntropyLoss"),
                             new NDList(targets));
                 }
+            case "l2":
+                {
+                    NDArray predictions = manager.create(HostData.gaussian(1, shape.size()), shape);
+                    NDArray targets = manager.create(HostData.gaussian(4, shape.size()), shape);
+                    return new LossCase(
+                            new MaskedL2Loss(),
+                            new NDList(targets),
+                            new NDList(predictions),
+                            new L2Loss("L2Loss"),
+                            new NDList(targets));
+                }
+            case "ce+dice":
+                return classIndex(
+                        manager,
+                        shape,
+                        WeightedSumLoss.builder()
+                                .add(PixelCrossEntropyLoss.builder().build(), 1f)
+                                .add(overlap(DiceLoss.builder()).build(), 1f)
+                                .build(),
+                        null);
             default:
                 throw new IllegalArgumentException("unknown case " + name);
         }
