@@ -28,7 +28,7 @@ import javax.imageio.stream.ImageInputStream;
  *       truncated JPEG with a warning only, filling the missing part with grey).
  * </ul>
  */
-final class ImageFiles {
+public final class ImageFiles {
 
     private ImageFiles() {}
 
@@ -39,7 +39,7 @@ final class ImageFiles {
      * @param width the width
      * @param chw the values, row-major per channel
      */
-    record Rgb(int height, int width, float[] chw) {}
+    public record Rgb(int height, int width, float[] chw) {}
 
     /**
      * A label mask: one integer per pixel.
@@ -60,7 +60,7 @@ final class ImageFiles {
      * @return the image
      * @throws IllegalArgumentException if the file cannot be read or decoded, or is too large
      */
-    static Rgb readRgb(Path file, long maxPixels) {
+    public static Rgb readRgb(Path file, long maxPixels) {
         BufferedImage image = decode(file, "image", maxPixels);
         int height = image.getHeight();
         int width = image.getWidth();

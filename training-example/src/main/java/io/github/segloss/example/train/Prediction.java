@@ -10,6 +10,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import com.google.gson.JsonObject;
+import io.github.segloss.example.data.DataChecks;
+import io.github.segloss.example.data.ImageFiles;
 import io.github.segloss.example.model.PspNet;
 import io.github.segloss.example.report.Overlay;
 import io.github.segloss.example.report.Palette;
@@ -106,22 +108,11 @@ public final class Prediction {
     private static void segment(
             Path file, Path output, PspNet net, ParameterStore store, NDManager parent, int size)
             throws IOException {
-        BufferedImage picture = ImageIO.read(file.toFile());
-        if (picture == null) {
-            throw new IllegalArgumentException(file + ": not a PNG or JPEG image");
-        }
-        int width = picture.getWidth();
-        int height = picture.getHeight();
-        float[] chw = new float[3 * width * height];
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                int rgb = picture.getRGB(x, y);
-                int p = y * width + x;
-                chw[p] = ((rgb >> 16) & 0xFF) / 255f;
-                chw[width * height + p] = ((rgb >> 8) & 0xFF) / 255f;
-                chw[2 * width * height + p] = (rgb & 0xFF) / 255f;
-            }
-        }
+        // the same refusals as training data: empty, truncated or over-large files
+        ImageFiles.Rgb picture = ImageFiles.readRgb(file, DataChecks.DEFAULT_MAX_IMAGE_PIXELS);
+        int width = picture.width();
+        int height = picture.height();
+        float[] chw = picture.chw();
         int[] classIds;
         try (NDManager manager = parent.newSubManager()) {
             NDArray image = manager.create(chw, new Shape(1, 3, height, width));

@@ -183,6 +183,36 @@ public class SemanticTrainingTest {
     }
 
     @Test
+    public void predictRefusesTruncatedAndEmptyImagesInOneLine() throws IOException {
+        Path output = Files.createTempDirectory("segloss-predict-bad");
+        train(output, "--epochs", "1");
+        Path checkpoint = Checkpoints.latest(output.resolve("checkpoints")).orElseThrow();
+        Path images = Files.createDirectories(output.resolve("images"));
+        BufferedImage image = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        ImageIO.write(image, "png", png);
+        byte[] bytes = png.toByteArray();
+        Path truncated = images.resolve("truncated.png");
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 2));
+        Path empty = Files.createDirectories(output.resolve("empty")).resolve("empty.png");
+        Files.write(empty, new byte[0]);
+        for (Path input : List.of(truncated, empty)) {
+            SeglossTrainTest.Run run =
+                    SeglossTrainTest.run(
+                            "predict",
+                            "--checkpoint",
+                            checkpoint.toString(),
+                            "--input",
+                            input.toString(),
+                            "--output",
+                            output.resolve("masks").toString());
+            assertEquals(run.code(), SeglossTrain.USAGE, run.err());
+            assertEquals(run.err().lines().filter(l -> !l.isBlank()).count(), 1L, run.err());
+            assertTrue(run.err().contains(input.getFileName().toString()), run.err());
+        }
+    }
+
+    @Test
     public void predictWithoutCheckpointIsOneLineAndExitCodeTwo() throws IOException {
         Path nowhere = Files.createTempDirectory("segloss-predict").resolve("missing");
         SeglossTrainTest.Run run =
