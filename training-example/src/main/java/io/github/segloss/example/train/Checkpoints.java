@@ -3,7 +3,6 @@ package io.github.segloss.example.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -168,7 +167,9 @@ public final class Checkpoints {
                 skipped.add(entry.getKey());
                 continue;
             }
-            target.set(source.toType(DataType.FLOAT32, false).toFloatArray());
+            // copyTo, not set(float[]): MXNet cannot set an array that MKL-DNN holds in its own
+            // layout (the model's arrays after a forward pass, e.g. the class check)
+            source.toType(target.getDataType(), false).copyTo(target);
         }
         return skipped;
     }
