@@ -96,7 +96,9 @@ public final class MaskCommand implements Callable<Integer> {
                         options.syntheticClasses,
                         options.syntheticCount,
                         commandLine);
-        new MaskTraining(settings, System.out).run();
+        new MaskTraining(settings, System.out)
+                .optSkipNonFiniteBatches(options.skipNonFiniteBatches)
+                .run();
         return 0;
     }
 }

@@ -109,7 +109,9 @@ public final class SemanticCommand implements Callable<Integer> {
                         options.syntheticCount,
                         torchscript,
                         commandLine);
-        new SemanticTraining(settings, System.out).run();
+        new SemanticTraining(settings, System.out)
+                .optSkipNonFiniteBatches(options.skipNonFiniteBatches)
+                .run();
         return 0;
     }
 }

@@ -95,4 +95,12 @@ final class TrainingOptions {
                     "synthetic training images; validation gets a quarter as many (default:"
                             + " ${DEFAULT-VALUE})")
     int syntheticCount;
+
+    @Option(
+            names = "--skip-nonfinite-batches",
+            defaultValue = "0",
+            description =
+                    "skip up to this many batches whose loss is NaN or infinite, in the whole run;"
+                            + " 0 stops at the first (default: ${DEFAULT-VALUE})")
+    int skipNonFiniteBatches;
 }
