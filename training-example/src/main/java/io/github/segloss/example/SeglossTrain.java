@@ -4,6 +4,9 @@ import io.github.segloss.example.cli.MaskCommand;
 import io.github.segloss.example.cli.PredictCommand;
 import io.github.segloss.example.cli.SemanticCommand;
 import io.github.segloss.example.report.Headless;
+import io.github.segloss.example.train.OutOfMemory;
+import io.github.segloss.example.train.TrainingDivergedException;
+import io.github.segloss.example.train.TrainingOutOfMemoryException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -28,6 +31,12 @@ public final class SeglossTrain implements Callable<Integer> {
     /** Exit code for bad options, a bad dataset or other bad input. */
     public static final int USAGE = 2;
 
+    /** Exit code for a run that diverged: a loss or the parameters stopped being finite. */
+    public static final int DIVERGED = 3;
+
+    /** Exit code for running out of memory, on a batch or elsewhere. */
+    public static final int OUT_OF_MEMORY = 4;
+
     /**
      * Runs the command and exits with its code.
      *
@@ -48,7 +57,8 @@ public final class SeglossTrain implements Callable<Integer> {
      * Runs the command.
      *
      * @param args the command line
-     * @return 0 on success, 2 for bad input (one line on standard error), 1 for other failures
+     * @return 0 on success; with one line on standard error, 2 for bad input, 3 for a diverged run
+     *     ({@link TrainingDivergedException}), 4 for running out of memory; 1 for other failures
      */
     public static int execute(String... args) {
         CommandLine commandLine = new CommandLine(new SeglossTrain());
@@ -73,14 +83,48 @@ public final class SeglossTrain implements Callable<Integer> {
                 });
         commandLine.setExecutionExceptionHandler(
                 (exception, command, parseResult) -> {
+                    PrintWriter err = command.getErr();
+                    TrainingDivergedException diverged =
+                            cause(exception, TrainingDivergedException.class);
+                    if (diverged != null) {
+                        err.println("segloss-train: " + diverged.getMessage());
+                        return DIVERGED;
+                    }
+                    TrainingOutOfMemoryException outOfMemory =
+                            cause(exception, TrainingOutOfMemoryException.class);
+                    if (outOfMemory != null) {
+                        err.println("segloss-train: " + outOfMemory.getMessage());
+                        return OUT_OF_MEMORY;
+                    }
                     IllegalArgumentException badInput = badInput(exception);
                     if (badInput != null) {
-                        command.getErr().println("segloss-train: " + badInput.getMessage());
+                        err.println("segloss-train: " + badInput.getMessage());
                         return USAGE;
+                    }
+                    if (OutOfMemory.isOutOfMemory(exception)) {
+                        err.println("segloss-train: " + OutOfMemory.ELSEWHERE);
+                        return OUT_OF_MEMORY;
                     }
                     throw exception;
                 });
-        return commandLine.execute(arguments);
+        try {
+            return commandLine.execute(arguments);
+        } catch (OutOfMemoryError e) {
+            // picocli passes exceptions to the handler above, but lets errors through
+            commandLine.getErr().println("segloss-train: " + OutOfMemory.ELSEWHERE);
+            commandLine.getErr().flush();
+            return OUT_OF_MEMORY;
+        }
+    }
+
+    /** The first failure of a type in a failure's cause chain, or null. */
+    private static <T extends Throwable> T cause(Throwable exception, Class<T> type) {
+        for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
     }
 
     /**

@@ -98,7 +98,9 @@ public final class MaskCommand implements Callable<Integer> {
                         commandLine,
                         options.skipBadSamples,
                         options.maxImagePixels);
-        new MaskTraining(settings, System.out).run();
+        new MaskTraining(settings, System.out)
+                .optSkipNonFiniteBatches(options.skipNonFiniteBatches)
+                .run();
         return 0;
     }
 }

@@ -111,7 +111,9 @@ public final class SemanticCommand implements Callable<Integer> {
                         commandLine,
                         options.skipBadSamples,
                         options.maxImagePixels);
-        new SemanticTraining(settings, System.out).run();
+        new SemanticTraining(settings, System.out)
+                .optSkipNonFiniteBatches(options.skipNonFiniteBatches)
+                .run();
         return 0;
     }
 }

@@ -111,4 +111,12 @@ final class TrainingOptions {
                     "refuse images and masks whose header declares more pixels (width x height),"
                             + " before decoding them (default: ${DEFAULT-VALUE})")
     long maxImagePixels;
+
+    @Option(
+            names = "--skip-nonfinite-batches",
+            defaultValue = "0",
+            description =
+                    "skip up to this many batches whose loss is NaN or infinite, in the whole run;"
+                            + " 0 stops at the first (default: ${DEFAULT-VALUE})")
+    int skipNonFiniteBatches;
 }

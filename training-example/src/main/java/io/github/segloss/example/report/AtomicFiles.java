@@ -12,8 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Atomic file writes: the content goes to a temporary file in the target's folder, is forced to the
@@ -28,6 +32,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class AtomicFiles {
 
     private static final int NAME_ATTEMPTS = 16;
+    private static final Pattern LEFTOVER = Pattern.compile("\\..+\\.[0-9a-z]+\\.tmp");
 
     private AtomicFiles() {}
 
@@ -68,6 +73,35 @@ public final class AtomicFiles {
             throw e;
         }
         syncFolder(folder);
+    }
+
+    /**
+     * Deletes the temporary files that writes cut off by a killed process left in a folder (named
+     * {@code .<target name>.<random>.tmp}); the targets themselves are left as they are.
+     *
+     * @param folder the folder of the targets; nothing happens if it does not exist
+     * @return the names of the deleted files, sorted
+     * @throws IOException if the folder cannot be listed or a file cannot be deleted
+     */
+    public static List<String> deleteLeftovers(Path folder) throws IOException {
+        Objects.requireNonNull(folder, "folder");
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        List<Path> leftovers;
+        try (Stream<Path> entries = Files.list(folder)) {
+            leftovers =
+                    entries.filter(p -> LEFTOVER.matcher(p.getFileName().toString()).matches())
+                            .filter(Files::isRegularFile)
+                            .sorted()
+                            .toList();
+        }
+        List<String> names = new ArrayList<>();
+        for (Path leftover : leftovers) {
+            Files.deleteIfExists(leftover);
+            names.add(leftover.getFileName().toString());
+        }
+        return names;
     }
 
     private static Path createTemp(Path folder, String name) throws IOException {

@@ -3,30 +3,39 @@ package io.github.segloss.example.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.segloss.example.report.AtomicFiles;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -40,7 +49,8 @@ import java.util.stream.Stream;
  * loads.
  *
  * <p>A checkpoint is written into a temporary folder that is renamed into place once complete, so a
- * crash leaves either the whole checkpoint or none.
+ * crash leaves either the whole checkpoint or none (see {@link #save}); {@code --resume} takes the
+ * newest complete one ({@link #latest}).
  */
 public final class Checkpoints {
 
@@ -56,6 +66,11 @@ public final class Checkpoints {
     /** The description file inside a checkpoint folder. */
     public static final String DESCRIPTION = "checkpoint.json";
 
+    /** The prefix of the temporary folders that {@link #save} renames into place. */
+    static final String UNFINISHED = ".epoch-";
+
+    private static final Pattern CHECKPOINT = Pattern.compile("epoch-(\\d{4,})");
+
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
     private Checkpoints() {}
@@ -63,18 +78,25 @@ public final class Checkpoints {
     /**
      * Writes a checkpoint of the block's parameters.
      *
+     * <p>The files go into a temporary folder {@code .epoch-N-<random>}, are forced to the disk,
+     * and the folder is then renamed to {@code epoch-NNNN}; {@code checkpoint.json}, written last,
+     * records the size of every other file ("files"), so {@link #isComplete} can tell a whole
+     * checkpoint from a cut one. An existing {@code epoch-NNNN} is first renamed aside and deleted
+     * once the new one is in place. A run killed at any moment leaves the complete checkpoints as
+     * they were, plus at most one temporary folder that {@link #removeUnfinished} deletes.
+     *
      * @param folder the run's checkpoint folder
      * @param epoch the epoch just completed (1-based)
      * @param block the trained block
-     * @param description what to record in {@code checkpoint.json}; "epoch" is added
+     * @param description what to record in {@code checkpoint.json}; "epoch" and "files" are added
      * @return the checkpoint's folder
      * @throws IOException if writing fails
      */
     public static Path save(Path folder, int epoch, Block block, JsonObject description)
             throws IOException {
         Files.createDirectories(folder);
-        Path target = folder.resolve(String.format("epoch-%04d", epoch));
-        Path temporary = Files.createTempDirectory(folder, ".epoch-" + epoch + "-");
+        Path target = folder.resolve(name(epoch));
+        Path temporary = Files.createTempDirectory(folder, UNFINISHED + epoch + "-");
         NDList parameters = new NDList();
         for (Pair<String, Parameter> entry : block.getParameters()) {
             NDArray array = entry.getValue().getArray();
@@ -82,50 +104,129 @@ public final class Checkpoints {
             copy.setName(entry.getKey());
             parameters.add(copy);
         }
+        JsonObject files = new JsonObject();
         try {
-            Files.write(temporary.resolve(PARAMETERS), parameters.encode());
+            byte[] encoded = parameters.encode();
+            writeDurably(temporary.resolve(PARAMETERS), out -> out.write(encoded));
+            files.addProperty(PARAMETERS, encoded.length);
         } finally {
             parameters.close();
         }
+        FaultHooks.reached("checkpoint:" + epoch);
         if (!(block instanceof AbstractBlock)) {
-            try (DataOutputStream os =
-                    new DataOutputStream(
-                            new BufferedOutputStream(
-                                    Files.newOutputStream(temporary.resolve(MODULE))))) {
-                block.saveParameters(os);
-            }
+            Path module = temporary.resolve(MODULE);
+            writeDurably(module, out -> block.saveParameters(new DataOutputStream(out)));
+            files.addProperty(MODULE, Files.size(module));
         }
         JsonObject json = description.deepCopy();
         json.addProperty("epoch", epoch);
-        Files.writeString(temporary.resolve(DESCRIPTION), GSON.toJson(json));
+        json.add("files", files);
+        byte[] text = GSON.toJson(json).getBytes(StandardCharsets.UTF_8);
+        writeDurably(temporary.resolve(DESCRIPTION), out -> out.write(text));
+        syncFolder(temporary);
+        Path replaced = null;
         if (Files.exists(target)) {
-            deleteRecursively(target);
+            replaced = folder.resolve(UNFINISHED + epoch + "-replaced-" + temporary.getFileName());
+            move(target, replaced);
         }
-        try {
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temporary, target);
+        move(temporary, target);
+        syncFolder(folder);
+        if (replaced != null) {
+            deleteRecursively(replaced);
         }
         return target;
     }
 
     /**
-     * Finds the newest complete checkpoint in a folder.
+     * Finds the newest complete checkpoint in a folder: the {@code epoch-NNNN} folder with the
+     * highest number that {@link #isComplete} accepts. Temporary folders are never considered.
      *
      * @param folder the run's checkpoint folder
-     * @return the newest {@code epoch-NNNN} folder holding both files, if any
+     * @return the newest complete checkpoint, if any
      * @throws IOException if the folder cannot be listed
      */
     public static Optional<Path> latest(Path folder) throws IOException {
+        for (Path checkpoint : checkpoints(folder)) {
+            if (isComplete(checkpoint)) {
+                return Optional.of(checkpoint);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Lists the {@code epoch-NNNN} folders, newest first, complete or not.
+     *
+     * @param folder the run's checkpoint folder
+     * @return the checkpoint folders by descending epoch; empty if the folder does not exist
+     * @throws IOException if the folder cannot be listed
+     */
+    public static List<Path> checkpoints(Path folder) throws IOException {
         if (!Files.isDirectory(folder)) {
-            return Optional.empty();
+            return List.of();
         }
         try (Stream<Path> entries = Files.list(folder)) {
-            return entries.filter(p -> p.getFileName().toString().matches("epoch-\\d{4}"))
-                    .filter(p -> Files.isRegularFile(p.resolve(PARAMETERS)))
-                    .filter(p -> Files.isRegularFile(p.resolve(DESCRIPTION)))
-                    .max(Comparator.comparing(p -> p.getFileName().toString()));
+            return entries.filter(p -> CHECKPOINT.matcher(p.getFileName().toString()).matches())
+                    .filter(Files::isDirectory)
+                    .sorted(Comparator.comparingLong(Checkpoints::epochOf).reversed())
+                    .toList();
         }
+    }
+
+    /**
+     * Tells whether a checkpoint folder is whole: {@code checkpoint.json} parses, names the
+     * folder's epoch, and every file it lists under "files" exists with the recorded size (a
+     * checkpoint written before sizes were recorded needs {@code params.ndlist}).
+     *
+     * @param checkpoint a checkpoint folder
+     * @return true if the checkpoint can be loaded as written
+     */
+    public static boolean isComplete(Path checkpoint) {
+        try {
+            JsonObject json = description(checkpoint);
+            if (!json.has("epoch") || json.get("epoch").getAsLong() != epochOf(checkpoint)) {
+                return false;
+            }
+            if (!json.has("files")) {
+                return Files.isRegularFile(checkpoint.resolve(PARAMETERS));
+            }
+            for (Map.Entry<String, JsonElement> file : json.getAsJsonObject("files").entrySet()) {
+                Path path = checkpoint.resolve(file.getKey());
+                if (!Files.isRegularFile(path) || Files.size(path) != file.getValue().getAsLong()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Deletes what a killed {@link #save} left: the temporary {@code .epoch-*} folders.
+     *
+     * @param folder the run's checkpoint folder
+     * @return the names of the deleted folders
+     * @throws IOException if one cannot be deleted
+     */
+    public static List<String> removeUnfinished(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        List<Path> unfinished;
+        try (Stream<Path> entries = Files.list(folder)) {
+            unfinished =
+                    entries.filter(p -> p.getFileName().toString().startsWith(UNFINISHED))
+                            .filter(Files::isDirectory)
+                            .sorted()
+                            .toList();
+        }
+        List<String> names = new ArrayList<>();
+        for (Path path : unfinished) {
+            deleteRecursively(path);
+            names.add(path.getFileName().toString());
+        }
+        return names;
     }
 
     /**
@@ -168,9 +269,61 @@ public final class Checkpoints {
                 skipped.add(entry.getKey());
                 continue;
             }
-            target.set(source.toType(DataType.FLOAT32, false).toFloatArray());
+            // copyTo, not set(float[]): MXNet cannot set an array that MKL-DNN holds in its own
+            // layout (the model's arrays after a forward pass, e.g. the class check)
+            source.toType(target.getDataType(), false).copyTo(target);
         }
         return skipped;
+    }
+
+    /** The epoch in a checkpoint folder's name, -1 for another name. */
+    private static long epochOf(Path checkpoint) {
+        Matcher name = CHECKPOINT.matcher(checkpoint.getFileName().toString());
+        return name.matches() ? Long.parseLong(name.group(1)) : -1;
+    }
+
+    private static String name(int epoch) {
+        return String.format(Locale.ROOT, "epoch-%04d", epoch);
+    }
+
+    /** Writes a file and forces it to the disk before it is closed. */
+    private static void writeDurably(Path file, AtomicFiles.IoConsumer<OutputStream> writer)
+            throws IOException {
+        try (FileChannel channel =
+                FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel));
+            writer.accept(
+                    new FilterOutputStream(out) {
+                        @Override
+                        public void write(byte[] b, int off, int len) throws IOException {
+                            out.write(b, off, len);
+                        }
+
+                        @Override
+                        public void close() throws IOException {
+                            flush();
+                        }
+                    });
+            out.flush();
+            channel.force(true);
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to);
+        }
+    }
+
+    /** Makes a rename durable where the platform can sync a folder (Linux, macOS); best effort. */
+    private static void syncFolder(Path folder) {
+        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | RuntimeException e) {
+            // Windows cannot open a folder as a channel; the files themselves are forced.
+        }
     }
 
     private static void deleteRecursively(Path folder) throws IOException {

@@ -24,31 +24,73 @@ public final class DataParallelStep {
 
     /**
      * Runs forward and backward for one batch and notifies the training listeners, like {@code
-     * EasyTrain.trainBatch}; the caller then calls {@code trainer.step()}.
+     * EasyTrain.trainBatch}, unless the guard rejects the batch: it sees the loss before the
+     * backward pass ({@link NonFiniteBatches#admitLoss}) and decides on the step after the gradient
+     * recording ({@link NonFiniteBatches#admitStep}). A rejected batch reaches no listener, so its
+     * loss stays out of the training metrics. The caller then calls {@code trainer.step()} if this
+     * returns true.
+     *
+     * @param trainer the trainer
+     * @param batch the batch
+     * @param guard decides on batches whose loss or gradients are not finite
+     * @param epoch the epoch (1-based)
+     * @param number the batch's number in the epoch (1-based)
+     * @return true to step, false if the batch was skipped
+     * @throws TrainingDivergedException if the guard stops the run
+     */
+    static boolean forwardBackward(
+            Trainer trainer, Batch batch, NonFiniteBatches guard, int epoch, int number) {
+        return step(trainer, batch, guard, epoch, number);
+    }
+
+    /**
+     * Runs forward and backward for one batch and notifies the training listeners, exactly like
+     * segloss-train's step but without its guard against non-finite batches (for benchmarks and
+     * tests); the caller then calls {@code trainer.step()}.
      *
      * @param trainer the trainer
      * @param batch the batch
      */
     public static void forwardBackward(Trainer trainer, Batch batch) {
+        step(trainer, batch, null, 0, 0);
+    }
+
+    /** The step of both: a null guard admits every batch without reading its loss. */
+    private static boolean step(
+            Trainer trainer, Batch batch, NonFiniteBatches guard, int epoch, int number) {
         Batch[] splits = batch.split(trainer.getDevices(), false);
         long total = batch.getSize();
         BatchData data = new BatchData(batch, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
         try (GradientCollector collector = trainer.newGradientCollector()) {
-            for (Batch split : splits) {
-                NDList labels = split.getLabels();
-                NDList predictions = trainer.forward(split.getData(), labels);
+            NDArray[] losses = new NDArray[splits.length];
+            float value = 0;
+            for (int s = 0; s < splits.length; s++) {
+                NDList labels = splits[s].getLabels();
+                NDList predictions = trainer.forward(splits[s].getData(), labels);
                 NDArray loss = trainer.getLoss().evaluate(labels, predictions);
-                long size = split.getData().head().getShape().get(0);
-                collector.backward(shareOfBatch(loss, size, total));
+                long size = splits[s].getData().head().getShape().get(0);
+                losses[s] = shareOfBatch(loss, size, total);
+                if (guard != null) {
+                    value += losses[s].getFloat();
+                }
                 data.getLabels().put(labels.head().getDevice(), labels);
                 data.getPredictions().put(predictions.head().getDevice(), predictions);
             }
+            if (guard == null || guard.admitLoss(value, epoch, number)) {
+                for (NDArray loss : losses) {
+                    collector.backward(loss);
+                }
+            }
+        }
+        if (guard != null && !guard.admitStep(epoch, number)) {
+            return false;
         }
         trainer.notifyListeners(listener -> listener.onTrainingBatch(trainer, data));
+        return true;
     }
 
     /**
-     * Scales a device's mean loss by its share of the batch, \( rac{n_d}{N} L_d \).
+     * Scales a device's mean loss by its share of the batch, \( \frac{n_d}{N} L_d \).
      *
      * <p>The sum over the devices then has the gradient of the whole batch's mean loss when every
      * sample has the same weight in its slice's mean (e.g. no ignored pixels); with ignored pixels

@@ -3,6 +3,7 @@ package io.github.segloss.example.train;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -73,6 +74,7 @@ public final class MaskTraining {
     private final PrintStream out;
     private ExecutorService loaders;
     private DataChecks checks;
+    private int skipNonFiniteBatches;
 
     /**
      * Creates a run.
@@ -86,10 +88,32 @@ public final class MaskTraining {
     }
 
     /**
+     * Lets the run skip up to this many batches whose training loss is NaN or infinite, instead of
+     * stopping at the first ({@code --skip-nonfinite-batches}; see {@link NonFiniteBatches}).
+     *
+     * @param count the batches the whole run may skip, 0 (the default) to stop at the first
+     * @return this run
+     * @throws IllegalArgumentException if count is negative
+     */
+    public MaskTraining optSkipNonFiniteBatches(int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException(
+                    "--skip-nonfinite-batches must be >= 0, got " + count);
+        }
+        this.skipNonFiniteBatches = count;
+        return this;
+    }
+
+    /**
      * Trains.
+     *
+     * <p>A run killed at any moment leaves its complete checkpoints, {@code metrics.csv} and
+     * pictures readable; with {@code --resume} it continues after the newest complete checkpoint.
      *
      * @return the summary written to {@code summary.json}
      * @throws IOException if the data or the outputs cannot be read or written
+     * @throws TrainingDivergedException if a loss or the parameters stop being finite
+     * @throws TrainingOutOfMemoryException if a batch does not fit in memory
      */
     public Map<String, Object> run() throws IOException {
         settings.validate();
@@ -146,6 +170,7 @@ public final class MaskTraining {
 
         Path output = settings.output();
         Path checkpoints = output.resolve("checkpoints");
+        RunStart.removeUnfinished(output, out);
         RunStart runStart = RunStart.find(output, settings.resume(), "mask");
         int firstEpoch = runStart.firstEpoch();
 
@@ -183,12 +208,20 @@ public final class MaskTraining {
                 List<EpochMetrics> history = runStart.history(output, objectClasses);
 
                 Map<String, Double> lastRates = new LinkedHashMap<>();
+                NonFiniteBatches guard =
+                        new NonFiniteBatches(
+                                skipNonFiniteBatches,
+                                runStart.skippedNonFinite(),
+                                net,
+                                trainer.getManager(),
+                                runStart.checkpoint());
                 for (int epoch = firstEpoch; epoch <= settings.epochs(); epoch++) {
                     net.freezeBackbone(epoch <= settings.freezeBackboneEpochs());
                     long start = System.nanoTime();
-                    long images = trainEpoch(trainer, trainBatches, epoch);
+                    long images = trainEpoch(trainer, trainBatches, epoch, guard);
                     double seconds = (System.nanoTime() - start) / 1e9;
                     validate(trainer, validationBatches);
+                    guard.checkParameters(epoch);
                     EpochMetrics row =
                             epochMetrics(epoch, loss, metrics, maskIoU, seconds, images / seconds);
                     lastRates.put("falsePositiveRate", validated(metrics.get(1)));
@@ -213,9 +246,16 @@ public final class MaskTraining {
                             trainer,
                             validationBatches.batch(0, 0),
                             settings.classAgnostic());
-                    Checkpoints.save(checkpoints, epoch, net, description(classes, maskClasses));
+                    FaultHooks.reached("outputs:" + epoch);
+                    guard.saved(
+                            Checkpoints.save(
+                                    checkpoints,
+                                    epoch,
+                                    net,
+                                    description(classes, maskClasses, guard.skipped())));
                 }
-                Map<String, Object> summary = summary(classes, objectClasses, history, lastRates);
+                Map<String, Object> summary =
+                        summary(classes, objectClasses, history, lastRates, guard.skipped());
                 if (checks.skipsBadSamples()) {
                     out.println(
                             "skipped "
@@ -245,7 +285,8 @@ public final class MaskTraining {
     }
 
     /** Trains one epoch; returns the images trained on. */
-    private long trainEpoch(Trainer trainer, InstanceBatches batches, int epoch) {
+    private long trainEpoch(
+            Trainer trainer, InstanceBatches batches, int epoch, NonFiniteBatches guard) {
         ProgressBar bar =
                 new ProgressBar(
                         out, epoch, settings.epochs(), batches.size(), System.console() != null);
@@ -253,21 +294,29 @@ public final class MaskTraining {
         long rois = 0;
         int done = 0;
         long start = System.nanoTime();
-        for (InstanceBatch instances : batches.epoch(epoch - 1, loaders, PREFETCH)) {
-            done++;
-            if (instances.instances() > 0) {
-                try (NDManager manager = trainer.getManager().newSubManager()) {
-                    Batch batch = RoiBatch.create(manager, instances, done, batches.size());
-                    step(trainer, batch);
+        try {
+            for (InstanceBatch instances : batches.epoch(epoch - 1, loaders, PREFETCH)) {
+                done++;
+                if (instances.instances() > 0) {
+                    try (NDManager manager = trainer.getManager().newSubManager()) {
+                        Batch batch = RoiBatch.create(manager, instances, done, batches.size());
+                        guard.beforeBatch();
+                        FaultHooks.beforeBatch(epoch, done, batch.getData());
+                        step(trainer, batch, guard, epoch, done);
+                    }
+                    images += instances.images();
+                    rois += instances.instances();
                 }
-                images += instances.images();
-                rois += instances.instances();
+                double seconds = (System.nanoTime() - start) / 1e9;
+                bar.update(
+                        done,
+                        trainer.getLoss().getAccumulator(EvaluatorTrainingListener.TRAIN_EPOCH),
+                        images / seconds);
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            bar.update(
-                    done,
-                    trainer.getLoss().getAccumulator(EvaluatorTrainingListener.TRAIN_EPOCH),
-                    images / seconds);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            OutOfMemory.rethrowOnBatch(
+                    e, settings.batchSize(), settings.imageSize(), trainer.getDevices());
+            throw e;
         }
         if (rois == 0) {
             throw new IllegalArgumentException(
@@ -276,18 +325,28 @@ public final class MaskTraining {
                             + ": no training image has an instance; "
                             + MaskSettings.NEEDS_INSTANCES);
         }
-        bar.finish(String.format("%d images, %d RoIs", images, rois));
+        bar.finish(String.format("%d images, %d RoIs", images, rois) + guard.endEpoch());
         return images;
     }
 
-    /** Forward, backward and update on one batch with RoIs, then the training listeners. */
-    private static void step(Trainer trainer, Batch batch) {
+    /**
+     * Forward on one batch with RoIs; if the guard admits its loss, backward; if it admits the
+     * gradients, update and the training listeners.
+     */
+    private static void step(
+            Trainer trainer, Batch batch, NonFiniteBatches guard, int epoch, int number) {
         NDList data = batch.getData();
         NDList labels = batch.getLabels();
         NDList predictions;
         try (GradientCollector collector = trainer.newGradientCollector()) {
             predictions = trainer.forward(data, labels);
-            collector.backward(trainer.getLoss().evaluate(labels, predictions));
+            NDArray loss = trainer.getLoss().evaluate(labels, predictions);
+            if (guard.admitLoss(loss.getFloat(), epoch, number)) {
+                collector.backward(loss);
+            }
+        }
+        if (!guard.admitStep(epoch, number)) {
+            return;
         }
         trainer.step();
         notify(trainer, batch, predictions, true);
@@ -295,16 +354,22 @@ public final class MaskTraining {
 
     private void validate(Trainer trainer, InstanceBatches batches) {
         int done = 0;
-        for (InstanceBatch instances : batches.epoch(0, loaders, PREFETCH)) {
-            done++;
-            if (instances.instances() == 0) {
-                continue;
+        try {
+            for (InstanceBatch instances : batches.epoch(0, loaders, PREFETCH)) {
+                done++;
+                if (instances.instances() == 0) {
+                    continue;
+                }
+                try (NDManager manager = trainer.getManager().newSubManager()) {
+                    Batch batch = RoiBatch.create(manager, instances, done, batches.size());
+                    NDList predictions = trainer.evaluate(batch.getData());
+                    notify(trainer, batch, predictions, false);
+                }
             }
-            try (NDManager manager = trainer.getManager().newSubManager()) {
-                Batch batch = RoiBatch.create(manager, instances, done, batches.size());
-                NDList predictions = trainer.evaluate(batch.getData());
-                notify(trainer, batch, predictions, false);
-            }
+        } catch (RuntimeException | OutOfMemoryError e) {
+            OutOfMemory.rethrowOnBatch(
+                    e, settings.batchSize(), settings.imageSize(), trainer.getDevices());
+            throw e;
         }
     }
 
@@ -347,7 +412,7 @@ public final class MaskTraining {
                 imagesPerSecond);
     }
 
-    private JsonObject description(List<String> classes, int maskClasses) {
+    private JsonObject description(List<String> classes, int maskClasses, int skippedNonFinite) {
         JsonObject json = new JsonObject();
         json.addProperty("task", "mask");
         JsonArray names = new JsonArray();
@@ -365,6 +430,7 @@ public final class MaskTraining {
         json.add("model", model);
         json.addProperty("engine", settings.engine());
         json.add("commandLine", new Gson().toJsonTree(settings.commandLine()));
+        json.addProperty(RunStart.SKIPPED_NON_FINITE, skippedNonFinite);
         return json;
     }
 
@@ -372,7 +438,8 @@ public final class MaskTraining {
             List<String> classes,
             List<String> objectClasses,
             List<EpochMetrics> history,
-            Map<String, Double> lastRates) {
+            Map<String, Double> lastRates,
+            int skippedNonFinite) {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("task", "mask");
         summary.put("engine", settings.engine());
@@ -404,6 +471,7 @@ public final class MaskTraining {
         }
         summary.put("skippedSamples", checks.skippedSamples());
         summary.put("output", settings.output().toString());
+        summary.put(RunStart.SKIPPED_NON_FINITE, skippedNonFinite);
         return summary;
     }
 }

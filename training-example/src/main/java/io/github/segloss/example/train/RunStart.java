@@ -3,6 +3,7 @@ package io.github.segloss.example.train;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import com.google.gson.JsonObject;
+import io.github.segloss.example.report.AtomicFiles;
 import io.github.segloss.example.report.EpochMetrics;
 import io.github.segloss.example.report.MetricsCsv;
 import java.io.IOException;
@@ -11,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Where a training run starts, shared by both tasks: after the newest checkpoint of its output
@@ -19,10 +22,34 @@ import java.util.Optional;
  * exactly), otherwise at epoch 1, optionally from a {@code --pretrained} checkpoint whose
  * compatible parameters are copied.
  *
+ * <p>A run killed before it ended may have left a temporary checkpoint folder and temporary files
+ * of its atomic writes; {@link #removeUnfinished} deletes them before the run starts.
+ *
  * @param checkpoint the checkpoint to resume from, if any
  * @param epochsDone the epochs that checkpoint completed (0 without one)
+ * @param skippedNonFinite the non-finite batches skipped up to that checkpoint (0 without one)
  */
-record RunStart(Optional<Path> checkpoint, int epochsDone) {
+record RunStart(Optional<Path> checkpoint, int epochsDone, int skippedNonFinite) {
+
+    /** The key of the skipped non-finite batches in {@code checkpoint.json}. */
+    static final String SKIPPED_NON_FINITE = "skippedNonFiniteBatches";
+
+    /**
+     * Deletes what a killed run left in its output folder: temporary checkpoint folders and the
+     * temporary files of cut-off atomic writes; says what it deleted.
+     *
+     * @param output the run's output folder
+     * @param out where the report goes
+     * @throws IOException if something cannot be deleted
+     */
+    static void removeUnfinished(Path output, PrintStream out) throws IOException {
+        List<String> removed = new ArrayList<>();
+        removed.addAll(Checkpoints.removeUnfinished(output.resolve("checkpoints")));
+        removed.addAll(AtomicFiles.deleteLeftovers(output));
+        if (!removed.isEmpty()) {
+            out.println("removed what an interrupted run left: " + String.join(", ", removed));
+        }
+    }
 
     /**
      * Finds the start of a run.
@@ -38,7 +65,7 @@ record RunStart(Optional<Path> checkpoint, int epochsDone) {
         Optional<Path> latest =
                 resume ? Checkpoints.latest(output.resolve("checkpoints")) : Optional.empty();
         if (latest.isEmpty()) {
-            return new RunStart(Optional.empty(), 0);
+            return new RunStart(Optional.empty(), 0, 0);
         }
         JsonObject description = Checkpoints.description(latest.get());
         String found = description.has("task") ? description.get("task").getAsString() : "";
@@ -52,7 +79,11 @@ record RunStart(Optional<Path> checkpoint, int epochsDone) {
                             + task
                             + " one");
         }
-        return new RunStart(latest, description.get("epoch").getAsInt());
+        int skipped =
+                description.has(SKIPPED_NON_FINITE)
+                        ? description.get(SKIPPED_NON_FINITE).getAsInt()
+                        : 0;
+        return new RunStart(latest, description.get("epoch").getAsInt(), skipped);
     }
 
     /**
@@ -105,23 +136,26 @@ record RunStart(Optional<Path> checkpoint, int epochsDone) {
     }
 
     /**
-     * Returns the metrics of the epochs already done, read back from {@code metrics.csv}.
+     * Returns the metrics of the epochs already done, read back from {@code metrics.csv}: one row
+     * per epoch up to {@link #epochsDone}. Rows of later epochs, written by a run killed before
+     * their checkpoint was complete, are dropped (those epochs are trained again), so the file the
+     * run rewrites holds exactly one row per epoch; of two rows of one epoch the later one is kept.
      *
      * @param output the run's output folder
      * @param classes the class names of the per-class columns
-     * @return the rows up to {@link #epochsDone}, empty when starting afresh
+     * @return the rows up to {@link #epochsDone} by epoch, empty when starting afresh
      * @throws IOException if the file cannot be read
      */
     List<EpochMetrics> history(Path output, List<String> classes) throws IOException {
-        List<EpochMetrics> history = new ArrayList<>();
+        Map<Integer, EpochMetrics> byEpoch = new TreeMap<>();
         Path csv = output.resolve("metrics.csv");
         if (checkpoint.isPresent() && Files.exists(csv)) {
             for (EpochMetrics row : MetricsCsv.read(csv, classes)) {
                 if (row.epoch() <= epochsDone) {
-                    history.add(row);
+                    byEpoch.put(row.epoch(), row);
                 }
             }
         }
-        return history;
+        return new ArrayList<>(byEpoch.values());
     }
 }

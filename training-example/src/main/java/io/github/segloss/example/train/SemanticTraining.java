@@ -63,6 +63,7 @@ public final class SemanticTraining {
     private final PrintStream out;
     private ExecutorService loaders;
     private DataChecks checks;
+    private int skipNonFiniteBatches;
 
     /**
      * Creates a run.
@@ -76,11 +77,33 @@ public final class SemanticTraining {
     }
 
     /**
+     * Lets the run skip up to this many batches whose training loss is NaN or infinite, instead of
+     * stopping at the first ({@code --skip-nonfinite-batches}; see {@link NonFiniteBatches}).
+     *
+     * @param count the batches the whole run may skip, 0 (the default) to stop at the first
+     * @return this run
+     * @throws IllegalArgumentException if count is negative
+     */
+    public SemanticTraining optSkipNonFiniteBatches(int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException(
+                    "--skip-nonfinite-batches must be >= 0, got " + count);
+        }
+        this.skipNonFiniteBatches = count;
+        return this;
+    }
+
+    /**
      * Trains.
+     *
+     * <p>A run killed at any moment leaves its complete checkpoints, {@code metrics.csv} and
+     * pictures readable; with {@code --resume} it continues after the newest complete checkpoint.
      *
      * @return the summary written to {@code summary.json}
      * @throws IOException if the data or the outputs cannot be read or written
      * @throws TranslateException if DJL cannot batch the data
+     * @throws TrainingDivergedException if a loss or the parameters stop being finite
+     * @throws TrainingOutOfMemoryException if a batch does not fit in memory
      */
     public Map<String, Object> run() throws IOException, TranslateException {
         settings.validate();
@@ -109,6 +132,7 @@ public final class SemanticTraining {
         }
         Path output = settings.output();
         Path checkpoints = output.resolve("checkpoints");
+        RunStart.removeUnfinished(output, out);
         RunStart runStart = RunStart.find(output, settings.resume(), "semantic");
         // PSPNet's poly schedule, continued after the epochs of a resumed run
         Tracker schedule =
@@ -142,16 +166,20 @@ public final class SemanticTraining {
                                 trainer);
                 SemanticDataset validationSet = dataset(validation, null, false, trainer);
                 List<Sample> previews = previews(validation, size);
-
+                NonFiniteBatches guard =
+                        new NonFiniteBatches(
+                                skipNonFiniteBatches,
+                                runStart.skippedNonFinite(),
+                                net,
+                                trainer.getManager(),
+                                runStart.checkpoint());
                 for (int epoch = runStart.firstEpoch(); epoch <= settings.epochs(); epoch++) {
                     freezeBackbone(net, epoch <= settings.freezeBackboneEpochs());
                     long start = System.nanoTime();
-                    long images = trainEpoch(trainer, trainSet, epoch);
+                    long images = trainEpoch(trainer, trainSet, epoch, guard);
                     double seconds = (System.nanoTime() - start) / 1e9;
-                    for (Batch batch : trainer.iterateDataset(validationSet)) {
-                        EasyTrain.validateBatch(trainer, batch);
-                        batch.close();
-                    }
+                    validate(trainer, validationSet);
+                    guard.checkParameters(epoch);
                     EpochMetrics row =
                             epochMetrics(epoch, loss, meanIoU, seconds, images / seconds);
                     trainer.notifyListeners(listener -> listener.onEpoch(trainer));
@@ -167,9 +195,15 @@ public final class SemanticTraining {
                     MetricsCsv.write(output.resolve("metrics.csv"), classes, history);
                     LossCurve.write(output.resolve("loss-curve.png"), history, 800, 500);
                     writePredictions(trainer, previews, output.resolve("predictions.png"));
-                    Checkpoints.save(checkpoints, epoch, net, description(classes));
+                    FaultHooks.reached("outputs:" + epoch);
+                    guard.saved(
+                            Checkpoints.save(
+                                    checkpoints,
+                                    epoch,
+                                    net,
+                                    description(classes, guard.skipped())));
                 }
-                Map<String, Object> summary = summary(classes, history);
+                Map<String, Object> summary = summary(classes, history, guard.skipped());
                 if (checks.skipsBadSamples()) {
                     out.println(
                             "skipped "
@@ -280,7 +314,8 @@ public final class SemanticTraining {
         return builder.build();
     }
 
-    private long trainEpoch(Trainer trainer, SemanticDataset trainSet, int epoch)
+    private long trainEpoch(
+            Trainer trainer, SemanticDataset trainSet, int epoch, NonFiniteBatches guard)
             throws IOException, TranslateException {
         long batches = (trainSet.size() + settings.batchSize() - 1) / settings.batchSize();
         ProgressBar bar =
@@ -289,20 +324,43 @@ public final class SemanticTraining {
         long images = 0;
         long start = System.nanoTime();
         int done = 0;
-        for (Batch batch : trainer.iterateDataset(trainSet)) {
-            DataParallelStep.forwardBackward(trainer, batch);
-            trainer.step();
-            images += batch.getSize();
-            done++;
-            batch.close();
-            double seconds = (System.nanoTime() - start) / 1e9;
-            bar.update(
-                    done,
-                    trainer.getLoss().getAccumulator(EvaluatorTrainingListener.TRAIN_EPOCH),
-                    images / seconds);
+        try {
+            for (Batch batch : trainer.iterateDataset(trainSet)) {
+                done++;
+                guard.beforeBatch();
+                FaultHooks.beforeBatch(epoch, done, batch.getData());
+                if (DataParallelStep.forwardBackward(trainer, batch, guard, epoch, done)) {
+                    trainer.step();
+                }
+                images += batch.getSize();
+                batch.close();
+                double seconds = (System.nanoTime() - start) / 1e9;
+                bar.update(
+                        done,
+                        trainer.getLoss().getAccumulator(EvaluatorTrainingListener.TRAIN_EPOCH),
+                        images / seconds);
+            }
+        } catch (RuntimeException | OutOfMemoryError e) {
+            OutOfMemory.rethrowOnBatch(
+                    e, settings.batchSize(), settings.imageSize(), trainer.getDevices());
+            throw e;
         }
-        bar.finish(String.format("%d images", images));
+        bar.finish(String.format("%d images", images) + guard.endEpoch());
         return images;
+    }
+
+    private void validate(Trainer trainer, SemanticDataset validationSet)
+            throws IOException, TranslateException {
+        try {
+            for (Batch batch : trainer.iterateDataset(validationSet)) {
+                EasyTrain.validateBatch(trainer, batch);
+                batch.close();
+            }
+        } catch (RuntimeException | OutOfMemoryError e) {
+            OutOfMemory.rethrowOnBatch(
+                    e, settings.batchSize(), settings.imageSize(), trainer.getDevices());
+            throw e;
+        }
     }
 
     private static EpochMetrics epochMetrics(
@@ -379,7 +437,7 @@ public final class SemanticTraining {
         Overlay.writeGrid(file, images, truths, predictions, size, size);
     }
 
-    private JsonObject description(List<String> classes) {
+    private JsonObject description(List<String> classes, int skippedNonFinite) {
         JsonObject json = new JsonObject();
         json.addProperty("task", "semantic");
         JsonArray names = new JsonArray();
@@ -395,10 +453,12 @@ public final class SemanticTraining {
         json.add("model", model);
         json.addProperty("engine", settings.engine());
         json.add("commandLine", new Gson().toJsonTree(settings.commandLine()));
+        json.addProperty(RunStart.SKIPPED_NON_FINITE, skippedNonFinite);
         return json;
     }
 
-    private Map<String, Object> summary(List<String> classes, List<EpochMetrics> history) {
+    private Map<String, Object> summary(
+            List<String> classes, List<EpochMetrics> history, int skippedNonFinite) {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("task", "semantic");
         summary.put("engine", settings.engine());
@@ -423,6 +483,7 @@ public final class SemanticTraining {
         }
         summary.put("skippedSamples", checks.skippedSamples());
         summary.put("output", settings.output().toString());
+        summary.put(RunStart.SKIPPED_NON_FINITE, skippedNonFinite);
         return summary;
     }
 }

@@ -89,11 +89,12 @@ public class SemanticTrainingTest {
         assertTrue(description.getAsJsonArray("commandLine").toString().contains(engine));
     }
 
-    @Test
-    public void resumeContinuesFromTheLastCheckpoint() throws IOException {
+    @Test(dataProvider = "engines")
+    public void resumeContinuesFromTheLastCheckpoint(String engine) throws IOException {
         Path output = Files.createTempDirectory("segloss-resume");
-        train(output, "--epochs", "1");
-        SeglossTrainTest.Run resumed = train(output, "--epochs", "3", "--resume");
+        train(output, "--engine", engine, "--epochs", "1");
+        SeglossTrainTest.Run resumed =
+                train(output, "--engine", engine, "--epochs", "3", "--resume");
         assertTrue(resumed.out().contains("resuming after epoch 1"), resumed.out());
         assertFalse(resumed.out().contains("epoch 1/3:"), "epoch 1 is not trained again");
         assertEquals(Files.readAllLines(output.resolve("metrics.csv")).size(), 4);

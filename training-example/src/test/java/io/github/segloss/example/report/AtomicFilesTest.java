@@ -105,4 +105,23 @@ public class AtomicFilesTest {
 
         assertEquals(Files.readString(target), "x");
     }
+
+    @Test
+    public void deleteLeftoversRemovesOnlyTheTemporaryFilesOfCutWrites() throws IOException {
+        Path folder = TempFolders.create();
+        Files.writeString(folder.resolve("metrics.csv"), "epoch\n");
+        Files.writeString(folder.resolve(".metrics.csv.3kq9x1c.tmp"), "epo");
+        Files.writeString(folder.resolve(".summary.json.1z.tmp"), "{");
+        Files.writeString(folder.resolve("notes.tmp"), "mine");
+        Files.writeString(folder.resolve(".hidden"), "mine");
+        Files.createDirectory(folder.resolve(".cache.abc.tmp"));
+
+        List<String> deleted = AtomicFiles.deleteLeftovers(folder);
+
+        assertEquals(deleted, List.of(".metrics.csv.3kq9x1c.tmp", ".summary.json.1z.tmp"));
+        assertEquals(
+                TempFolders.names(folder),
+                List.of(".cache.abc.tmp", ".hidden", "metrics.csv", "notes.tmp"));
+        assertEquals(AtomicFiles.deleteLeftovers(folder.resolve("missing")), List.of());
+    }
 }

@@ -16,7 +16,9 @@ import io.github.segloss.example.model.PspNet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.testng.annotations.Test;
 
@@ -79,5 +81,99 @@ public class CheckpointsTest {
             }
             assertTrue(skipped.size() <= 4, "only the last conv of each head: " + skipped);
         }
+    }
+
+    private static List<String> names(Path folder) throws IOException {
+        try (Stream<Path> entries = Files.list(folder)) {
+            return entries.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    public void theDescriptionRecordsTheSizeOfEveryFile() throws IOException {
+        Path folder = Files.createTempDirectory("segloss-ckpt");
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            Path saved = Checkpoints.save(folder, 2, model(manager, 4, 0.1f), new JsonObject());
+            JsonObject files = Checkpoints.description(saved).getAsJsonObject("files");
+            assertEquals(files.keySet(), Set.of(Checkpoints.PARAMETERS));
+            assertEquals(
+                    files.get(Checkpoints.PARAMETERS).getAsLong(),
+                    Files.size(saved.resolve(Checkpoints.PARAMETERS)));
+            assertTrue(Checkpoints.isComplete(saved));
+        }
+    }
+
+    @Test
+    public void aTemporaryFolderOfAKilledWriteIsIgnoredAndRemoved() throws IOException {
+        Path folder = Files.createTempDirectory("segloss-ckpt");
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            Checkpoints.save(folder, 1, model(manager, 4, 0.1f), new JsonObject());
+        }
+        // what a save killed after writing the parameters leaves: a temporary folder, half full
+        Path unfinished = Files.createDirectory(folder.resolve(".epoch-2-12345"));
+        Files.write(unfinished.resolve(Checkpoints.PARAMETERS), new byte[] {1, 2, 3});
+        assertEquals(
+                Checkpoints.latest(folder).orElseThrow().getFileName().toString(), "epoch-0001");
+        assertEquals(Checkpoints.removeUnfinished(folder), List.of(".epoch-2-12345"));
+        assertEquals(names(folder), List.of("epoch-0001"));
+    }
+
+    @Test
+    public void aCutCheckpointIsNotCompleteAndTheOneBeforeIsTaken() throws IOException {
+        Path folder = Files.createTempDirectory("segloss-ckpt");
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            PspNet net = model(manager, 4, 0.1f);
+            Checkpoints.save(folder, 1, net, new JsonObject());
+            Checkpoints.save(folder, 2, net, new JsonObject());
+            Checkpoints.save(folder, 3, net, new JsonObject());
+        }
+        Path cut = folder.resolve("epoch-0003").resolve(Checkpoints.PARAMETERS);
+        byte[] bytes = Files.readAllBytes(cut);
+        Files.write(cut, Arrays.copyOf(bytes, bytes.length / 2));
+        Path bad = folder.resolve("epoch-0002").resolve(Checkpoints.DESCRIPTION);
+        Files.writeString(bad, "{\"epoch\": 2, \"fil");
+        assertFalse(Checkpoints.isComplete(folder.resolve("epoch-0003")), "cut parameters");
+        assertFalse(Checkpoints.isComplete(folder.resolve("epoch-0002")), "cut description");
+        assertEquals(
+                Checkpoints.latest(folder).orElseThrow().getFileName().toString(), "epoch-0001");
+    }
+
+    @Test
+    public void aCheckpointWhoseDescriptionNamesAnotherEpochIsNotComplete() throws IOException {
+        Path folder = Files.createTempDirectory("segloss-ckpt");
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            Checkpoints.save(folder, 4, model(manager, 4, 0.1f), new JsonObject());
+        }
+        Files.move(folder.resolve("epoch-0004"), folder.resolve("epoch-0005"));
+        assertFalse(Checkpoints.isComplete(folder.resolve("epoch-0005")));
+        assertTrue(Checkpoints.latest(folder).isEmpty());
+    }
+
+    @Test
+    public void savingAnEpochAgainReplacesItAndLeavesNothingElse() throws IOException {
+        Path folder = Files.createTempDirectory("segloss-ckpt");
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            PspNet net = model(manager, 4, 0.1f);
+            JsonObject first = new JsonObject();
+            first.addProperty("run", "first");
+            Checkpoints.save(folder, 1, net, first);
+            JsonObject second = new JsonObject();
+            second.addProperty("run", "second");
+            Path saved = Checkpoints.save(folder, 1, net, second);
+            assertEquals(Checkpoints.description(saved).get("run").getAsString(), "second");
+        }
+        assertEquals(names(folder), List.of("epoch-0001"));
+    }
+
+    @Test
+    public void latestOrdersEpochsByNumberBeyondFourDigits() throws IOException {
+        Path folder = Files.createTempDirectory("segloss-ckpt");
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            PspNet net = model(manager, 4, 0.1f);
+            Checkpoints.save(folder, 9999, net, new JsonObject());
+            Checkpoints.save(folder, 10000, net, new JsonObject());
+        }
+        assertEquals(
+                Checkpoints.latest(folder).orElseThrow().getFileName().toString(), "epoch-10000");
     }
 }
