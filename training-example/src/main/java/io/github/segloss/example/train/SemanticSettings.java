@@ -68,6 +68,12 @@ public record SemanticSettings(
     public void validate() {
         requirePositive("--epochs", epochs);
         requirePositive("--batch-size", batchSize);
+        if (batchSize < 2) {
+            throw new IllegalArgumentException(
+                    "--batch-size must be >= 2 for semantic training (batch normalisation of the"
+                            + " pyramid's 1x1 bin needs two images), got "
+                            + batchSize);
+        }
         requirePositive("--width", width);
         requirePositive("--synthetic-count", syntheticCount);
         if (maxImagePixels < 1) {

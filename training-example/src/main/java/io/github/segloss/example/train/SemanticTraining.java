@@ -126,7 +126,13 @@ public final class SemanticTraining {
                 settings.loss().deepSupervision(settings.auxWeight(), classWeights);
         MeanIoU meanIoU = new MeanIoU("mIoU", numClasses, LossChoice.IGNORE);
         Device[] devices = Devices.parse(settings.devices(), settings.engine());
-        int batchesPerEpoch = (train.size() + settings.batchSize() - 1) / settings.batchSize();
+        if (train.size() < 2) {
+            throw new IllegalArgumentException(
+                    "semantic training needs at least 2 training images (batch normalisation of"
+                            + " the pyramid's 1x1 bin), got "
+                            + train.size());
+        }
+        int batchesPerEpoch = trainingBatches(train.size(), settings.batchSize());
         if (settings.maxBatches() > 0) {
             batchesPerEpoch = Math.min(batchesPerEpoch, settings.maxBatches());
         }
@@ -294,6 +300,20 @@ public final class SemanticTraining {
                 settings.format(), root, split, settings.valFraction(), settings.seed(), checks);
     }
 
+    /**
+     * Whether training drops its last batch: when it would hold a single image, whose batch
+     * normalisation over the pyramid's 1×1 bin fails ("Expected more than 1 value per channel").
+     */
+    static boolean dropsLastBatch(int images, int batchSize) {
+        return images > batchSize && images % batchSize == 1;
+    }
+
+    /** The training batches per epoch, after {@link #dropsLastBatch}. */
+    static int trainingBatches(int images, int batchSize) {
+        int batches = (images + batchSize - 1) / batchSize;
+        return dropsLastBatch(images, batchSize) ? batches - 1 : batches;
+    }
+
     private SemanticDataset dataset(
             SampleSource source, JointAugmentation augmentation, boolean shuffle, Trainer trainer) {
         SemanticDataset.Builder builder =
@@ -302,7 +322,10 @@ public final class SemanticTraining {
                         .optSeed(settings.seed())
                         .optExecutor(loaders)
                         .optPrefetchNumber(Loaders.THREADS)
-                        .setSampling(settings.batchSize(), shuffle);
+                        .setSampling(
+                                settings.batchSize(),
+                                shuffle,
+                                shuffle && dropsLastBatch(source.size(), settings.batchSize()));
         if (augmentation != null) {
             builder.optAugmentation(augmentation);
         } else {

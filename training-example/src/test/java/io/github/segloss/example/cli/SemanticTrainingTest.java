@@ -213,6 +213,45 @@ public class SemanticTrainingTest {
         }
     }
 
+    /**
+     * A last training batch of one image failed in batch normalisation of the pyramid's 1×1 bin
+     * ("Expected more than 1 value per channel"): 5 images in batches of 2 now train on 2 batches.
+     */
+    @Test(dataProvider = "engines")
+    public void aLastBatchOfOneImageIsDropped(String engine) throws IOException {
+        Path output = Files.createTempDirectory("segloss-odd");
+        SeglossTrainTest.Run run =
+                SeglossTrainTest.run(
+                        "semantic",
+                        "--output",
+                        output.toString(),
+                        "--engine",
+                        engine,
+                        "--image-size",
+                        "32",
+                        "--width",
+                        "4",
+                        "--batch-size",
+                        "2",
+                        "--synthetic-count",
+                        "5",
+                        "--epochs",
+                        "1");
+        assertEquals(run.code(), 0, run.err());
+        assertTrue(run.out().contains("4 images"), run.out());
+    }
+
+    @Test
+    public void aBatchSizeOfOneIsRefusedInOneLine() throws IOException {
+        Path output = Files.createTempDirectory("segloss-batch1");
+        SeglossTrainTest.Run run =
+                SeglossTrainTest.run(
+                        "semantic", "--output", output.toString(), "--batch-size", "1");
+        assertEquals(run.code(), SeglossTrain.USAGE, run.err());
+        assertTrue(run.err().contains("--batch-size must be >= 2"), run.err());
+        assertEquals(run.err().lines().filter(l -> !l.isBlank()).count(), 1L, run.err());
+    }
+
     @Test
     public void predictWithoutCheckpointIsOneLineAndExitCodeTwo() throws IOException {
         Path nowhere = Files.createTempDirectory("segloss-predict").resolve("missing");
