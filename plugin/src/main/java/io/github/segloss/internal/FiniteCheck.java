@@ -10,11 +10,11 @@ import ai.djl.ndarray.types.Shape;
  * The opt-in check of the losses' {@code optCheckFinite(true)}: every value of the float
  * predictions a loss reads must be finite (no NaN, no ±∞).
  *
- * <p>A good input costs one device-to-host copy of a single boolean (\( \forall i: -\infty \lt x_i
- * \lt \infty \), which is false for NaN); the count and the position of the first bad value are
- * read only to build the message. The check compares only, so it adds nothing to the gradient, and
- * its intermediate arrays are closed before it returns. Integer arrays are always finite and are
- * not read.
+ * <p>A good input costs one device-to-host copy of a single boolean (\( \forall i: x_i - x_i = 0
+ * \), see {@link ValueChecks#isFinite}); the count and the position of the first bad value are read
+ * only to build the message. Its result feeds no loss, so it adds nothing to the gradient, and its
+ * intermediate arrays are closed before it returns. Integer arrays are always finite and are not
+ * read.
  */
 public final class FiniteCheck {
 
@@ -35,9 +35,7 @@ public final class FiniteCheck {
         }
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray finite =
-                    array.lt(Double.POSITIVE_INFINITY)
-                            .logicalAnd(array.gt(Double.NEGATIVE_INFINITY));
+            NDArray finite = ValueChecks.isFinite(array);
             if (finite.all().getBoolean()) {
                 return;
             }

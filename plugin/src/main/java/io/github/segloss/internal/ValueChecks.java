@@ -33,7 +33,7 @@ public final class ValueChecks {
         }
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray values = labels.flatten();
+            NDArray values = widened(labels);
             NDArray ok = values.gte(0).logicalAnd(values.lt(numClasses));
             if (ignoreIndex != NO_IGNORE) {
                 ok = ok.logicalOr(values.eq(ignoreIndex));
@@ -83,7 +83,7 @@ public final class ValueChecks {
         }
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray values = array.flatten();
+            NDArray values = widened(array);
             NDArray ok = values.gte(low).logicalAnd(values.lte(high));
             String rule = "in [" + format(low) + ", " + format(high) + "]";
             if (ignoreIndex != NO_IGNORE) {
@@ -108,9 +108,35 @@ public final class ValueChecks {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray values = array.flatten();
-            NDArray ok = values.gte(0).logicalAnd(values.lt(Double.POSITIVE_INFINITY));
+            NDArray ok = values.gte(0).logicalAnd(isFinite(values));
             failOnBad(values, ok, name, "finite and >= 0", array);
         }
+    }
+
+    /**
+     * Returns where the values are finite: \( x - x = 0 \) holds exactly for finite \(x\) and is
+     * NaN for NaN and ±∞.
+     *
+     * <p>This sends no infinite scalar to the engine: MXNet parses {@code +Infinity} as out of
+     * range whenever the calling thread's {@code errno} happens to be {@code ERANGE} (left there by
+     * any earlier overflowing {@code exp} of a C library on that thread), so {@code x.lt(+inf)}
+     * fails at random there.
+     *
+     * @param values the values, floating point
+     * @return a boolean array of the values' shape, true where the value is finite
+     */
+    public static NDArray isFinite(NDArray values) {
+        return values.sub(values).eq(0);
+    }
+
+    /**
+     * The values flattened, integers as int64: both engines convert a comparison's scalar to the
+     * array's type, so on int8 or uint8 a bound such as 255, -1 or 2^31 - 1 wraps (an int8 label -1
+     * would equal the ignore index 255, a uint8 label 255 the ignore index -1).
+     */
+    private static NDArray widened(NDArray array) {
+        NDArray values = array.flatten();
+        return values.getDataType().isInteger() ? values.toType(DataType.INT64, false) : values;
     }
 
     private static void failOnBad(

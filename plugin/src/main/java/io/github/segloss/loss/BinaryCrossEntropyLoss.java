@@ -2,8 +2,8 @@ package io.github.segloss.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.nn.Activation;
 import ai.djl.training.loss.Loss;
+import io.github.segloss.internal.EmptyBatch;
 import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.SafeMath;
 import io.github.segloss.internal.Settings;
@@ -70,6 +70,14 @@ public class BinaryCrossEntropyLoss extends Loss {
         Shapes.requireShape(targets, "targets", logits.getShape(), "like the logits");
         Shapes.requireNumeric(targets, "targets");
         ValueChecks.requireRangeOrIgnore(targets, "targets", 0, 1, ignoreIndex);
+        NDArray positiveWeight =
+                posWeight == null
+                        ? null
+                        : Settings.onClassAxis("posWeight", posWeight, logits, true);
+        NDArray weights = labels.size() == 2 ? elementWeights(labels.get(1), logits) : null;
+        if (EmptyBatch.isEmpty(logits)) { // no element: 0 on every engine (see EmptyBatch)
+            return EmptyBatch.loss(logits);
+        }
 
         NDArray t = targets.toType(logits.getDataType(), false);
         NDArray valid = null;
@@ -80,13 +88,13 @@ public class BinaryCrossEntropyLoss extends Loss {
         if (smoothFactor > 0) {
             t = t.mul(1 - 2 * smoothFactor).add(smoothFactor);
         }
-        NDArray positive = Activation.softPlus(logits.neg()).mul(t);
-        if (posWeight != null) {
-            positive = positive.mul(Settings.onClassAxis("posWeight", posWeight, logits, true));
+        NDArray positive = SafeMath.softplus(logits.neg()).mul(t);
+        if (positiveWeight != null) {
+            positive = positive.mul(positiveWeight);
         }
-        NDArray loss = positive.add(Activation.softPlus(logits).mul(t.neg().add(1)));
-        if (labels.size() == 2) {
-            loss = loss.mul(elementWeights(labels.get(1), logits));
+        NDArray loss = positive.add(SafeMath.softplus(logits).mul(t.neg().add(1)));
+        if (weights != null) {
+            loss = loss.mul(weights);
         }
         if (valid == null) {
             return loss.mean();

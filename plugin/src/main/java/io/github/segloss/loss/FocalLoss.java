@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.ClassIndexLabels;
+import io.github.segloss.internal.EmptyBatch;
 import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.SafeMath;
 import io.github.segloss.internal.SegmentationTargets;
@@ -100,6 +101,9 @@ public class FocalLoss extends Loss {
 
     private NDArray sigmoidFocal(NDArray labels, NDArray logits) {
         SegmentationTargets targets = SegmentationTargets.of(mode, labels, logits, ignoreIndex);
+        if (EmptyBatch.isEmpty(logits)) { // no element: 0 on every engine (see EmptyBatch)
+            return EmptyBatch.loss(logits, "classWeights", classWeights);
+        }
         NDArray x = targets.flatten(asLogits(logits));
         NDArray t = targets.target();
         NDArray valid = targets.valid().broadcast(t.getShape());
@@ -119,11 +123,15 @@ public class FocalLoss extends Loss {
             return perClass.mean();
         }
         NDArray weights = Settings.onClassAxis("classWeights", classWeights, logits, false);
-        return perClass.mul(weights).sum().div(weights.sum());
+        // all-zero class weights weigh nothing: 0, not 0/0
+        return SafeMath.safeDivide(perClass.mul(weights).sum(), weights.sum());
     }
 
     private NDArray softmaxFocal(NDArray labels, NDArray logits) {
         ClassIndexLabels target = ClassIndexLabels.of(labels, logits, ignoreIndex);
+        if (EmptyBatch.isEmpty(logits)) { // no element: 0 on every engine (see EmptyBatch)
+            return EmptyBatch.loss(logits);
+        }
         NDArray logProb = fromLogits ? logits.logSoftmax(1) : clampProbabilities(logits).log();
         NDArray logPt = target.pick(logProb).neg();
         NDArray focal = focalTerm(logPt);
@@ -279,7 +287,7 @@ public class FocalLoss extends Loss {
 
         /**
          * Sets one weight per class for the mean over the classes (sigmoid focal loss in MULTICLASS
-         * or MULTILABEL mode).
+         * or MULTILABEL mode). Weights that are all 0 give a loss of 0 (smp gives NaN).
          *
          * @param classWeights the weights, finite and >= 0
          * @return this builder

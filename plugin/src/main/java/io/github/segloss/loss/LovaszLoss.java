@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
+import io.github.segloss.internal.EmptyBatch;
 import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.LovaszExtension;
 import io.github.segloss.internal.SafeMath;
@@ -66,6 +67,9 @@ public class LovaszLoss extends Loss {
         FiniteCheck.requireFinite(checkFinite, logits, "logits");
         SegmentationTargets targets =
                 SegmentationTargets.of(mode, labels.head(), logits, ignoreIndex);
+        if (EmptyBatch.isEmpty(logits)) { // no element: 0 on every engine (see EmptyBatch)
+            return EmptyBatch.loss(logits);
+        }
         NDArray valid = targets.valid().broadcast(targets.target().getShape());
         return mode == SegmentationMode.MULTICLASS
                 ? softmax(targets, logits, valid)

@@ -3,6 +3,7 @@ package io.github.segloss.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
+import io.github.segloss.internal.EmptyBatch;
 import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.MaskHeadInputs;
 import io.github.segloss.internal.SafeMath;
@@ -68,8 +69,8 @@ public class MaskRcnnMaskLoss extends Loss {
         FiniteCheck.requireFinite(checkFinite, predictions.head(), "maskLogits");
         MaskHeadInputs inputs = MaskHeadInputs.of(labels, predictions, classAgnostic);
         NDArray logits = inputs.logits();
-        if (inputs.rois() == 0) {
-            return logits.sum().mul(0);
+        if (EmptyBatch.isEmpty(logits)) { // zero RoIs or M = 0: 0 on every engine
+            return EmptyBatch.loss(logits);
         }
         NDArray perPixel =
                 SafeMath.binaryCrossEntropyWithLogits(

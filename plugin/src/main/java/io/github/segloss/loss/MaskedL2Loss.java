@@ -3,6 +3,7 @@ package io.github.segloss.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
+import io.github.segloss.internal.EmptyBatch;
 import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.SafeMath;
 import io.github.segloss.internal.Shapes;
@@ -67,13 +68,18 @@ public class MaskedL2Loss extends Loss {
         }
         NDArray target = labels.get(0);
         Shapes.requireShape(target, "target", prediction.getShape(), "like the prediction");
+        NDArray mask = labels.size() == 2 ? labels.get(1) : null;
+        if (mask != null) {
+            Shapes.requireBroadcastable(mask, "mask", prediction.getShape(), "the prediction's");
+            ValueChecks.requireFiniteNonNegative(mask, "mask");
+        }
+        if (EmptyBatch.isEmpty(prediction)) { // no element: 0 on every engine (see EmptyBatch)
+            return EmptyBatch.loss(prediction);
+        }
         NDArray squared = prediction.sub(target.toType(prediction.getDataType(), false)).square();
-        if (labels.size() == 1) {
+        if (mask == null) {
             return squared.mean();
         }
-        NDArray mask = labels.get(1);
-        Shapes.requireBroadcastable(mask, "mask", prediction.getShape(), "the prediction's");
-        ValueChecks.requireFiniteNonNegative(mask, "mask");
         NDArray weights =
                 mask.toType(prediction.getDataType(), false).broadcast(prediction.getShape());
         return SafeMath.safeDivide(squared.mul(weights).sum(), weights.sum());

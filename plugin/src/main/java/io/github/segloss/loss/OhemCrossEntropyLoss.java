@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.ClassIndexLabels;
+import io.github.segloss.internal.EmptyBatch;
 import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.SafeMath;
 import io.github.segloss.internal.Settings;
@@ -59,6 +60,9 @@ public class OhemCrossEntropyLoss extends Loss {
         FiniteCheck.requireFinite(checkFinite, logits, "logits");
         Shapes.requireFloat(logits, "logits", 2, "(N, C) or (N, C, d1..dk)");
         ClassIndexLabels target = ClassIndexLabels.of(labels.head(), logits, ignoreIndex);
+        if (EmptyBatch.isEmpty(logits)) { // no element: 0 on every engine (see EmptyBatch)
+            return EmptyBatch.loss(logits, "classWeights", classWeights);
+        }
         NDArray logProb = target.pick(logits.logSoftmax(1));
         NDArray pixelLoss = logProb.neg();
         if (classWeights != null) {
@@ -79,8 +83,9 @@ public class OhemCrossEntropyLoss extends Loss {
         NDArray candidates =
                 NDArrays.where(valid.gt(0), probability, probability.onesLike().mul(2));
         long k = Math.min(minKept, labelled - 1);
-        float kth = candidates.flatten().sort().get(k).getFloat();
-        float theta = Math.max(threshold, kth);
+        // read as a double: getFloat() rejects the probabilities of float64 logits
+        double kth = candidates.flatten().sort().get(k).toType(DataType.FLOAT64, false).getDouble();
+        double theta = Math.max(threshold, kth);
         return probability.lt(theta).toType(probability.getDataType(), false);
     }
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import ai.djl.training.loss.Loss;
+import io.github.segloss.internal.EmptyBatch;
 import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.SafeMath;
 import io.github.segloss.internal.SegmentationTargets;
@@ -90,6 +91,9 @@ public abstract class OverlapLoss extends Loss {
                 SegmentationTargets.of(mode, labels.head(), logits, ignoreIndex);
         int numClasses = Math.toIntExact(logits.getShape().get(1));
         NDArray selection = classSelection(numClasses, logits);
+        if (EmptyBatch.isEmpty(logits)) { // no element: 0 on every engine (see EmptyBatch)
+            return EmptyBatch.loss(logits);
+        }
 
         NDArray probability = targets.flatten(probabilities(logits)).mul(targets.valid());
         NDArray target = targets.target();
@@ -103,7 +107,8 @@ public abstract class OverlapLoss extends Loss {
         if (perImage) {
             perClass = perClass.mean(new int[] {0});
         }
-        NDArray mean = perClass.mul(selection).sum().div(selection.sum());
+        // no selected class with a weight above 0: 0, not 0/0
+        NDArray mean = SafeMath.safeDivide(perClass.mul(selection).sum(), selection.sum());
         return SafeMath.safePow(mean, gamma);
     }
 
@@ -279,7 +284,7 @@ public abstract class OverlapLoss extends Loss {
 
         /**
          * Sets one weight per class for the final weighted mean (default: all 1); not in BINARY
-         * mode.
+         * mode. When the selected classes all weigh 0 the loss is 0 (smp gives NaN).
          *
          * @param classWeights the weights, finite and >= 0
          * @return this builder

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.ClassIndexLabels;
+import io.github.segloss.internal.EmptyBatch;
 import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.SafeMath;
 import io.github.segloss.internal.Settings;
@@ -98,6 +99,9 @@ public class PixelCrossEntropyLoss extends Loss {
         Shapes.requireFloat(logits, "logits", 2, "(N, C) or (N, C, d1..dk)");
         int numClasses = Math.toIntExact(logits.getShape().get(1));
         ClassIndexLabels target = ClassIndexLabels.of(labels.head(), logits, ignoreIndex);
+        if (EmptyBatch.isEmpty(logits)) { // no element: 0 on every engine (see EmptyBatch)
+            return EmptyBatch.loss(logits, "classWeights", classWeights);
+        }
 
         NDArray logProb = logits.logSoftmax(1);
         NDArray targetLogProb = target.pick(logProb);
