@@ -39,7 +39,7 @@ public abstract class EngineTest implements ITest {
     }
 
     @BeforeClass
-    void openEngine() {
+    protected void openEngine() {
         base = NDManager.newBaseManager(engine);
         if (!engine.equals(base.getEngine().getEngineName())) {
             throw new AssertionError(
@@ -48,19 +48,19 @@ public abstract class EngineTest implements ITest {
     }
 
     @AfterClass(alwaysRun = true)
-    void closeEngine() {
+    protected void closeEngine() {
         if (base != null) {
             base.close();
         }
     }
 
     @BeforeMethod
-    void openManager() {
+    protected void openManager() {
         manager = base.newSubManager();
     }
 
     @AfterMethod(alwaysRun = true)
-    void closeManager() {
+    protected void closeManager() {
         if (manager != null) {
             manager.close();
         }

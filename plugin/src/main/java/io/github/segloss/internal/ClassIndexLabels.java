@@ -42,7 +42,11 @@ public record ClassIndexLabels(NDArray index, NDArray valid) {
             scope.suppressNotUsedWarning();
             NDArray asLong =
                     labels.toType(DataType.INT64, false).reshape(classAxisKept(logits.getShape()));
-            NDArray labelled = asLong.neq(ignoreIndex);
+            // NO_IGNORE is a sentinel, not a label: -2^31 must stay a (bad) label then
+            NDArray labelled =
+                    ignoreIndex == ValueChecks.NO_IGNORE
+                            ? asLong.eq(asLong)
+                            : asLong.neq(ignoreIndex);
             NDArray valid = labelled.toType(logits.getDataType(), false);
             NDArray index = asLong.mul(labelled.toType(DataType.INT64, false));
             requireClasses(index, labels, logits.getShape().get(1), ignoreIndex);

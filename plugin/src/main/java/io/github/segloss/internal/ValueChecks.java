@@ -38,11 +38,11 @@ public final class ValueChecks {
         }
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            if (inBounds(withoutIgnored(labels, ignoreIndex), 0, numClasses - 1)
-                    && isWhole(labels)) {
+            NDArray values = widened(labels);
+            if (inBounds(withoutIgnored(values, ignoreIndex), 0, numClasses - 1)
+                    && isWhole(values)) {
                 return;
             }
-            NDArray values = labels.flatten();
             NDArray ok = values.gte(0).logicalAnd(values.lt(numClasses));
             if (ignoreIndex != NO_IGNORE) {
                 ok = ok.logicalOr(values.eq(ignoreIndex));
@@ -92,13 +92,13 @@ public final class ValueChecks {
         }
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
+            NDArray values = widened(array);
             // ignored values read as 0, which only the detailed scan may judge when outside
             boolean zeroAllowed = low <= 0 && 0 <= high;
             if ((ignoreIndex == NO_IGNORE || zeroAllowed)
-                    && inBounds(withoutIgnored(array, ignoreIndex), low, high)) {
+                    && inBounds(withoutIgnored(values, ignoreIndex), low, high)) {
                 return;
             }
-            NDArray values = array.flatten();
             NDArray ok = values.gte(low).logicalAnd(values.lte(high));
             String rule = "in [" + format(low) + ", " + format(high) + "]";
             if (ignoreIndex != NO_IGNORE) {
@@ -126,7 +126,7 @@ public final class ValueChecks {
                 return;
             }
             NDArray values = array.flatten();
-            NDArray ok = values.gte(0).logicalAnd(values.lt(Double.POSITIVE_INFINITY));
+            NDArray ok = values.gte(0).logicalAnd(isFinite(values));
             failOnBad(values, ok, name, "finite and >= 0", array);
         }
     }
@@ -177,6 +177,32 @@ public final class ValueChecks {
             return values;
         }
         return values.mul(values.neq(ignoreIndex).toType(values.getDataType(), false));
+    }
+
+    /**
+     * Returns where the values are finite: \( x - x = 0 \) holds exactly for finite \(x\) and is
+     * NaN for NaN and ±∞.
+     *
+     * <p>This sends no infinite scalar to the engine: MXNet parses {@code +Infinity} as out of
+     * range whenever the calling thread's {@code errno} happens to be {@code ERANGE} (left there by
+     * any earlier overflowing {@code exp} of a C library on that thread), so {@code x.lt(+inf)}
+     * fails at random there.
+     *
+     * @param values the values, floating point
+     * @return a boolean array of the values' shape, true where the value is finite
+     */
+    public static NDArray isFinite(NDArray values) {
+        return values.sub(values).eq(0);
+    }
+
+    /**
+     * The values flattened, integers as int64: both engines convert a comparison's scalar to the
+     * array's type, so on int8 or uint8 a bound such as 255, -1 or 2^31 - 1 wraps (an int8 label -1
+     * would equal the ignore index 255, a uint8 label 255 the ignore index -1).
+     */
+    private static NDArray widened(NDArray array) {
+        NDArray values = array.flatten();
+        return values.getDataType().isInteger() ? values.toType(DataType.INT64, false) : values;
     }
 
     private static void failOnBad(

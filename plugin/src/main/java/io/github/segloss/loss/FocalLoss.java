@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.ClassIndexLabels;
+import io.github.segloss.internal.EmptyBatch;
+import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.SafeMath;
 import io.github.segloss.internal.SegmentationTargets;
 import io.github.segloss.internal.Settings;
@@ -44,6 +46,7 @@ public class FocalLoss extends Loss {
     private final float[] classWeights;
     private final boolean softmax;
     private final float eps;
+    private final boolean checkFinite;
 
     FocalLoss(Builder builder) {
         super(builder.name);
@@ -75,6 +78,7 @@ public class FocalLoss extends Loss {
         this.classWeights = builder.classWeights;
         this.softmax = builder.softmax;
         this.eps = builder.eps;
+        this.checkFinite = builder.checkFinite;
     }
 
     /**
@@ -90,12 +94,16 @@ public class FocalLoss extends Loss {
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
         NDArray logits = predictions.head();
+        FiniteCheck.requireFinite(checkFinite, logits, "logits");
         Shapes.requireFloat(logits, "logits", 2, "(N, C, d1..dk)");
         return softmax ? softmaxFocal(labels.head(), logits) : sigmoidFocal(labels.head(), logits);
     }
 
     private NDArray sigmoidFocal(NDArray labels, NDArray logits) {
         SegmentationTargets targets = SegmentationTargets.of(mode, labels, logits, ignoreIndex);
+        if (EmptyBatch.isEmpty(logits)) { // no element: 0 on every engine (see EmptyBatch)
+            return EmptyBatch.loss(logits, "classWeights", classWeights);
+        }
         NDArray x = targets.flatten(asLogits(logits));
         NDArray t = targets.target();
         NDArray valid = targets.valid().broadcast(t.getShape());
@@ -115,11 +123,15 @@ public class FocalLoss extends Loss {
             return perClass.mean();
         }
         NDArray weights = Settings.onClassAxis("classWeights", classWeights, logits, false);
-        return perClass.mul(weights).sum().div(weights.sum());
+        // all-zero class weights weigh nothing: 0, not 0/0
+        return SafeMath.safeDivide(perClass.mul(weights).sum(), weights.sum());
     }
 
     private NDArray softmaxFocal(NDArray labels, NDArray logits) {
         ClassIndexLabels target = ClassIndexLabels.of(labels, logits, ignoreIndex);
+        if (EmptyBatch.isEmpty(logits)) { // no element: 0 on every engine (see EmptyBatch)
+            return EmptyBatch.loss(logits);
+        }
         NDArray logProb = fromLogits ? logits.logSoftmax(1) : clampProbabilities(logits).log();
         NDArray logPt = target.pick(logProb).neg();
         NDArray focal = focalTerm(logPt);
@@ -169,6 +181,7 @@ public class FocalLoss extends Loss {
         private float[] classWeights;
         private boolean softmax;
         private float eps = 1e-7f;
+        private boolean checkFinite;
 
         Builder() {}
 
@@ -274,7 +287,7 @@ public class FocalLoss extends Loss {
 
         /**
          * Sets one weight per class for the mean over the classes (sigmoid focal loss in MULTICLASS
-         * or MULTILABEL mode).
+         * or MULTILABEL mode). Weights that are all 0 give a loss of 0 (smp gives NaN).
          *
          * @param classWeights the weights, finite and >= 0
          * @return this builder
@@ -307,6 +320,22 @@ public class FocalLoss extends Loss {
                 throw new IllegalArgumentException("eps must lie in (0, 0.5), got " + eps);
             }
             this.eps = eps;
+            return this;
+        }
+
+        /**
+         * Sets whether {@link FocalLoss#evaluate} first checks that every value of the logits (or
+         * probabilities) is finite (default false). When on, a NaN or an infinity raises an {@link
+         * IllegalArgumentException} with the number of bad values and the position of the first,
+         * e.g. {@code logits must be finite: 3 of 5376 values are not (first: NaN at [1, 4, 0,
+         * 7])}; the check costs one device-to-host copy of a boolean per call. When off, non-finite
+         * input passes through unchanged.
+         *
+         * @param checkFinite true to check the logits (or probabilities)
+         * @return this builder
+         */
+        public Builder optCheckFinite(boolean checkFinite) {
+            this.checkFinite = checkFinite;
             return this;
         }
 

@@ -3,6 +3,7 @@ package io.github.segloss.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
+import io.github.segloss.internal.FiniteCheck;
 
 /**
  * One prediction head of a {@link DeepSupervisionLoss}: a loss applied to prediction {@code
@@ -18,6 +19,7 @@ import ai.djl.training.loss.Loss;
 public final class HeadLoss extends WeightedLoss {
 
     private final int headIndex;
+    private final boolean checkFinite;
 
     /**
      * Creates a head.
@@ -30,12 +32,29 @@ public final class HeadLoss extends WeightedLoss {
      *     negative
      */
     public HeadLoss(String name, Loss loss, float weight, int headIndex) {
-        super(name, loss, weight);
+        this(name, loss, weight, headIndex, false);
+    }
+
+    /**
+     * Creates a head that may check its prediction.
+     *
+     * @param name the display name of the head in training logs
+     * @param loss the loss applied to the head's prediction
+     * @param weight the head's weight, finite and >= 0
+     * @param headIndex the index of the head's prediction in the model output
+     * @param checkFinite whether {@link #evaluate} first requires every value of the head's
+     *     prediction to be finite (see {@link DeepSupervisionLoss.Builder#optCheckFinite})
+     * @throws IllegalArgumentException if the weight is negative or not finite, or the index
+     *     negative
+     */
+    public HeadLoss(String name, Loss loss, float weight, int headIndex, boolean checkFinite) {
+        super(name, loss, weight, false);
         if (headIndex < 0) {
             throw new IllegalArgumentException(
                     "headIndex of head " + name + " must be >= 0, got " + headIndex);
         }
         this.headIndex = headIndex;
+        this.checkFinite = checkFinite;
     }
 
     /**
@@ -74,7 +93,10 @@ public final class HeadLoss extends WeightedLoss {
                             + predictions.size()
                             + " prediction(s)");
         }
-        return super.evaluate(labels, new NDList(predictions.get(headIndex)));
+        NDArray prediction = predictions.get(headIndex);
+        FiniteCheck.requireFinite(
+                checkFinite, prediction, "predictions[" + headIndex + "] of head " + getName());
+        return super.evaluate(labels, new NDList(prediction));
     }
 
     /** {@inheritDoc} Absent heads leave the accumulators unchanged. */

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
+import io.github.segloss.internal.EmptyBatch;
+import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.LovaszExtension;
 import io.github.segloss.internal.SafeMath;
 import io.github.segloss.internal.SegmentationTargets;
@@ -31,6 +33,7 @@ public class LovaszLoss extends Loss {
     private final boolean perImage;
     private final int ignoreIndex;
     private final boolean fromLogits;
+    private final boolean checkFinite;
 
     LovaszLoss(Builder builder) {
         super(builder.name);
@@ -45,6 +48,7 @@ public class LovaszLoss extends Loss {
         this.perImage = builder.perImage;
         this.ignoreIndex = builder.ignoreIndex;
         this.fromLogits = builder.fromLogits;
+        this.checkFinite = builder.checkFinite;
     }
 
     /**
@@ -60,8 +64,12 @@ public class LovaszLoss extends Loss {
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
         NDArray logits = predictions.head();
+        FiniteCheck.requireFinite(checkFinite, logits, "logits");
         SegmentationTargets targets =
                 SegmentationTargets.of(mode, labels.head(), logits, ignoreIndex);
+        if (EmptyBatch.isEmpty(logits)) { // no element: 0 on every engine (see EmptyBatch)
+            return EmptyBatch.loss(logits);
+        }
         NDArray valid = targets.valid().broadcast(targets.target().getShape());
         return mode == SegmentationMode.MULTICLASS
                 ? softmax(targets, logits, valid)
@@ -127,6 +135,7 @@ public class LovaszLoss extends Loss {
         private boolean perImage;
         private int ignoreIndex = ValueChecks.NO_IGNORE;
         private boolean fromLogits = true;
+        private boolean checkFinite;
 
         Builder() {}
 
@@ -184,6 +193,22 @@ public class LovaszLoss extends Loss {
          */
         public Builder optName(String name) {
             this.name = name;
+            return this;
+        }
+
+        /**
+         * Sets whether {@link LovaszLoss#evaluate} first checks that every value of the logits (or
+         * probabilities) is finite (default false). When on, a NaN or an infinity raises an {@link
+         * IllegalArgumentException} with the number of bad values and the position of the first,
+         * e.g. {@code logits must be finite: 3 of 5376 values are not (first: NaN at [1, 4, 0,
+         * 7])}; the check costs one device-to-host copy of a boolean per call. When off, non-finite
+         * input passes through unchanged.
+         *
+         * @param checkFinite true to check the logits (or probabilities)
+         * @return this builder
+         */
+        public Builder optCheckFinite(boolean checkFinite) {
+            this.checkFinite = checkFinite;
             return this;
         }
 

@@ -3,6 +3,8 @@ package io.github.segloss.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
+import io.github.segloss.internal.EmptyBatch;
+import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.SafeMath;
 import io.github.segloss.internal.Shapes;
 import io.github.segloss.internal.ValueChecks;
@@ -22,6 +24,8 @@ import io.github.segloss.internal.ValueChecks;
  */
 public class MaskedL2Loss extends Loss {
 
+    private final boolean checkFinite;
+
     /** Creates a masked L2 loss named "MaskedL2Loss". */
     public MaskedL2Loss() {
         this("MaskedL2Loss");
@@ -33,13 +37,28 @@ public class MaskedL2Loss extends Loss {
      * @param name the display name of the loss
      */
     public MaskedL2Loss(String name) {
+        this(name, false);
+    }
+
+    private MaskedL2Loss(String name, boolean checkFinite) {
         super(name);
+        this.checkFinite = checkFinite;
+    }
+
+    /**
+     * Returns a builder for a masked L2 loss.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /** {@inheritDoc} */
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
         NDArray prediction = predictions.head();
+        FiniteCheck.requireFinite(checkFinite, prediction, "prediction");
         Shapes.requireFloat(prediction, "prediction", 0, "any");
         if (labels.isEmpty() || labels.size() > 2) {
             throw new IllegalArgumentException(
@@ -49,15 +68,65 @@ public class MaskedL2Loss extends Loss {
         }
         NDArray target = labels.get(0);
         Shapes.requireShape(target, "target", prediction.getShape(), "like the prediction");
+        NDArray mask = labels.size() == 2 ? labels.get(1) : null;
+        if (mask != null) {
+            Shapes.requireBroadcastable(mask, "mask", prediction.getShape(), "the prediction's");
+            ValueChecks.requireFiniteNonNegative(mask, "mask");
+        }
+        if (EmptyBatch.isEmpty(prediction)) { // no element: 0 on every engine (see EmptyBatch)
+            return EmptyBatch.loss(prediction);
+        }
         NDArray squared = prediction.sub(target.toType(prediction.getDataType(), false)).square();
-        if (labels.size() == 1) {
+        if (mask == null) {
             return squared.mean();
         }
-        NDArray mask = labels.get(1);
-        Shapes.requireBroadcastable(mask, "mask", prediction.getShape(), "the prediction's");
-        ValueChecks.requireFiniteNonNegative(mask, "mask");
         NDArray weights =
                 mask.toType(prediction.getDataType(), false).broadcast(prediction.getShape());
         return SafeMath.safeDivide(squared.mul(weights).sum(), weights.sum());
+    }
+
+    /** Collects the settings of a {@link MaskedL2Loss}. */
+    public static final class Builder {
+
+        private String name = "MaskedL2Loss";
+        private boolean checkFinite;
+
+        Builder() {}
+
+        /**
+         * Sets the name that training logs show for this loss.
+         *
+         * @param name the display name
+         * @return this builder
+         */
+        public Builder optName(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Sets whether {@link MaskedL2Loss#evaluate} first checks that every value of the
+         * prediction is finite (default false). When on, a NaN or an infinity raises an {@link
+         * IllegalArgumentException} with the number of bad values and the position of the first,
+         * e.g. {@code prediction must be finite: 3 of 5376 values are not (first: NaN at [1, 4, 0,
+         * 7])}; the check costs one device-to-host copy of a boolean per call. When off, non-finite
+         * input passes through unchanged.
+         *
+         * @param checkFinite true to check the prediction
+         * @return this builder
+         */
+        public Builder optCheckFinite(boolean checkFinite) {
+            this.checkFinite = checkFinite;
+            return this;
+        }
+
+        /**
+         * Builds the loss.
+         *
+         * @return the loss
+         */
+        public MaskedL2Loss build() {
+            return new MaskedL2Loss(name, checkFinite);
+        }
     }
 }

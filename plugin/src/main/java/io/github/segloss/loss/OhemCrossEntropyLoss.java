@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.ClassIndexLabels;
+import io.github.segloss.internal.EmptyBatch;
+import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.SafeMath;
 import io.github.segloss.internal.Settings;
 import io.github.segloss.internal.Shapes;
@@ -31,6 +33,7 @@ public class OhemCrossEntropyLoss extends Loss {
     private final int minKept;
     private final int ignoreIndex;
     private final float[] classWeights;
+    private final boolean checkFinite;
 
     OhemCrossEntropyLoss(Builder builder) {
         super(builder.name);
@@ -38,6 +41,7 @@ public class OhemCrossEntropyLoss extends Loss {
         this.minKept = builder.minKept;
         this.ignoreIndex = builder.ignoreIndex;
         this.classWeights = builder.classWeights;
+        this.checkFinite = builder.checkFinite;
     }
 
     /**
@@ -53,8 +57,12 @@ public class OhemCrossEntropyLoss extends Loss {
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
         NDArray logits = predictions.head();
+        FiniteCheck.requireFinite(checkFinite, logits, "logits");
         Shapes.requireFloat(logits, "logits", 2, "(N, C) or (N, C, d1..dk)");
         ClassIndexLabels target = ClassIndexLabels.of(labels.head(), logits, ignoreIndex);
+        if (EmptyBatch.isEmpty(logits)) { // no element: 0 on every engine (see EmptyBatch)
+            return EmptyBatch.loss(logits, "classWeights", classWeights);
+        }
         NDArray logProb = target.pick(logits.logSoftmax(1));
         NDArray pixelLoss = logProb.neg();
         if (classWeights != null) {
@@ -75,8 +83,9 @@ public class OhemCrossEntropyLoss extends Loss {
         NDArray candidates =
                 NDArrays.where(valid.gt(0), probability, probability.onesLike().mul(2));
         long k = Math.min(minKept, labelled - 1);
-        float kth = candidates.flatten().sort().get(k).getFloat();
-        float theta = Math.max(threshold, kth);
+        // read as a double: getFloat() rejects the probabilities of float64 logits
+        double kth = candidates.flatten().sort().get(k).toType(DataType.FLOAT64, false).getDouble();
+        double theta = Math.max(threshold, kth);
         return probability.lt(theta).toType(probability.getDataType(), false);
     }
 
@@ -88,6 +97,7 @@ public class OhemCrossEntropyLoss extends Loss {
         private int minKept = 100_000;
         private int ignoreIndex = PixelCrossEntropyLoss.DEFAULT_IGNORE_INDEX;
         private float[] classWeights;
+        private boolean checkFinite;
 
         Builder() {}
 
@@ -152,6 +162,22 @@ public class OhemCrossEntropyLoss extends Loss {
          */
         public Builder optClassWeights(float... classWeights) {
             this.classWeights = Settings.perClass("classWeights", classWeights);
+            return this;
+        }
+
+        /**
+         * Sets whether {@link OhemCrossEntropyLoss#evaluate} first checks that every value of the
+         * logits is finite (default false). When on, a NaN or an infinity raises an {@link
+         * IllegalArgumentException} with the number of bad values and the position of the first,
+         * e.g. {@code logits must be finite: 3 of 5376 values are not (first: NaN at [1, 4, 0,
+         * 7])}; the check costs one device-to-host copy of a boolean per call. When off, non-finite
+         * input passes through unchanged.
+         *
+         * @param checkFinite true to check the logits
+         * @return this builder
+         */
+        public Builder optCheckFinite(boolean checkFinite) {
+            this.checkFinite = checkFinite;
             return this;
         }
 

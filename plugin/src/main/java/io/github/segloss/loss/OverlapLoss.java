@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import ai.djl.training.loss.Loss;
+import io.github.segloss.internal.EmptyBatch;
+import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.SafeMath;
 import io.github.segloss.internal.SegmentationTargets;
 import io.github.segloss.internal.Settings;
@@ -43,6 +45,7 @@ public abstract class OverlapLoss extends Loss {
     private final float alpha;
     private final float beta;
     private final float gamma;
+    private final boolean checkFinite;
 
     OverlapLoss(BaseBuilder<?> builder, float alpha, float beta, float gamma) {
         super(builder.name);
@@ -67,6 +70,7 @@ public abstract class OverlapLoss extends Loss {
         this.alpha = alpha;
         this.beta = beta;
         this.gamma = gamma;
+        this.checkFinite = builder.checkFinite;
     }
 
     /**
@@ -82,10 +86,14 @@ public abstract class OverlapLoss extends Loss {
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
         NDArray logits = predictions.head();
+        FiniteCheck.requireFinite(checkFinite, logits, "logits");
         SegmentationTargets targets =
                 SegmentationTargets.of(mode, labels.head(), logits, ignoreIndex);
         int numClasses = Math.toIntExact(logits.getShape().get(1));
         NDArray selection = classSelection(numClasses, logits);
+        if (EmptyBatch.isEmpty(logits)) { // no element: 0 on every engine (see EmptyBatch)
+            return EmptyBatch.loss(logits);
+        }
 
         NDArray probability = targets.flatten(probabilities(logits)).mul(targets.valid());
         NDArray target = targets.target();
@@ -99,7 +107,8 @@ public abstract class OverlapLoss extends Loss {
         if (perImage) {
             perClass = perClass.mean(new int[] {0});
         }
-        NDArray mean = perClass.mul(selection).sum().div(selection.sum());
+        // no selected class with a weight above 0: 0, not 0/0
+        NDArray mean = SafeMath.safeDivide(perClass.mul(selection).sum(), selection.sum());
         return SafeMath.safePow(mean, gamma);
     }
 
@@ -158,6 +167,7 @@ public abstract class OverlapLoss extends Loss {
         private float[] classWeights;
         private boolean perImage;
         private boolean squaredDenominator;
+        private boolean checkFinite;
 
         BaseBuilder(String name) {
             this.name = name;
@@ -274,7 +284,7 @@ public abstract class OverlapLoss extends Loss {
 
         /**
          * Sets one weight per class for the final weighted mean (default: all 1); not in BINARY
-         * mode.
+         * mode. When the selected classes all weigh 0 the loss is 0 (smp gives NaN).
          *
          * @param classWeights the weights, finite and >= 0
          * @return this builder
@@ -305,6 +315,22 @@ public abstract class OverlapLoss extends Loss {
          */
         public T optSquaredDenominator(boolean squaredDenominator) {
             this.squaredDenominator = squaredDenominator;
+            return self();
+        }
+
+        /**
+         * Sets whether {@link OverlapLoss#evaluate} first checks that every value of the logits (or
+         * probabilities) is finite (default false). When on, a NaN or an infinity raises an {@link
+         * IllegalArgumentException} with the number of bad values and the position of the first,
+         * e.g. {@code logits must be finite: 3 of 5376 values are not (first: NaN at [1, 4, 0,
+         * 7])}; the check costs one device-to-host copy of a boolean per call. When off, non-finite
+         * input passes through unchanged.
+         *
+         * @param checkFinite true to check the logits
+         * @return this builder
+         */
+        public T optCheckFinite(boolean checkFinite) {
+            this.checkFinite = checkFinite;
             return self();
         }
     }

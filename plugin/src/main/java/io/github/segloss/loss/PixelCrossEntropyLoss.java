@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.ClassIndexLabels;
+import io.github.segloss.internal.EmptyBatch;
+import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.SafeMath;
 import io.github.segloss.internal.Settings;
 import io.github.segloss.internal.Shapes;
@@ -38,6 +40,7 @@ public class PixelCrossEntropyLoss extends Loss {
     private final int ignoreIndex;
     private final float[] classWeights;
     private final float labelSmoothing;
+    private final boolean checkFinite;
 
     /**
      * Creates a cross-entropy loss from its builder.
@@ -49,6 +52,7 @@ public class PixelCrossEntropyLoss extends Loss {
         this.ignoreIndex = builder.ignoreIndex;
         this.classWeights = builder.classWeights;
         this.labelSmoothing = builder.labelSmoothing;
+        this.checkFinite = builder.checkFinite;
     }
 
     /**
@@ -91,9 +95,13 @@ public class PixelCrossEntropyLoss extends Loss {
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
         NDArray logits = predictions.head();
+        FiniteCheck.requireFinite(checkFinite, logits, "logits");
         Shapes.requireFloat(logits, "logits", 2, "(N, C) or (N, C, d1..dk)");
         int numClasses = Math.toIntExact(logits.getShape().get(1));
         ClassIndexLabels target = ClassIndexLabels.of(labels.head(), logits, ignoreIndex);
+        if (EmptyBatch.isEmpty(logits)) { // no element: 0 on every engine (see EmptyBatch)
+            return EmptyBatch.loss(logits, "classWeights", classWeights);
+        }
 
         NDArray logProb = logits.logSoftmax(1);
         NDArray targetLogProb = target.pick(logProb);
@@ -125,6 +133,7 @@ public class PixelCrossEntropyLoss extends Loss {
         private int ignoreIndex = DEFAULT_IGNORE_INDEX;
         private float[] classWeights;
         private float labelSmoothing;
+        private boolean checkFinite;
 
         Builder() {}
 
@@ -178,6 +187,22 @@ public class PixelCrossEntropyLoss extends Loss {
                         "labelSmoothing must lie in [0, 1], got " + labelSmoothing);
             }
             this.labelSmoothing = labelSmoothing;
+            return this;
+        }
+
+        /**
+         * Sets whether {@link PixelCrossEntropyLoss#evaluate} first checks that every value of the
+         * logits is finite (default false). When on, a NaN or an infinity raises an {@link
+         * IllegalArgumentException} with the number of bad values and the position of the first,
+         * e.g. {@code logits must be finite: 3 of 5376 values are not (first: NaN at [1, 4, 0,
+         * 7])}; the check costs one device-to-host copy of a boolean per call. When off, non-finite
+         * input passes through unchanged.
+         *
+         * @param checkFinite true to check the logits
+         * @return this builder
+         */
+        public Builder optCheckFinite(boolean checkFinite) {
+            this.checkFinite = checkFinite;
             return this;
         }
 

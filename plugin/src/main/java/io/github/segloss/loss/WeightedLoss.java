@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.EvaluationMemo;
+import io.github.segloss.internal.FiniteCheck;
 
 /**
  * A loss scaled by a weight, \( L = w \cdot L_{inner}(labels, predictions) \): a component of a
@@ -13,6 +14,7 @@ public class WeightedLoss extends Loss {
 
     private final Loss loss;
     private final float weight;
+    private final boolean checkFinite;
     private final EvaluationMemo memo = new EvaluationMemo();
 
     /**
@@ -24,6 +26,20 @@ public class WeightedLoss extends Loss {
      * @throws IllegalArgumentException if the loss is null or the weight negative or not finite
      */
     public WeightedLoss(String name, Loss loss, float weight) {
+        this(name, loss, weight, false);
+    }
+
+    /**
+     * Creates a weighted loss that may check its predictions.
+     *
+     * @param name the display name in training logs
+     * @param loss the loss to scale
+     * @param weight the weight, finite and >= 0
+     * @param checkFinite whether {@link #evaluate} first requires every float prediction to be
+     *     finite (see {@link Builder#optCheckFinite})
+     * @throws IllegalArgumentException if the loss is null or the weight negative or not finite
+     */
+    protected WeightedLoss(String name, Loss loss, float weight, boolean checkFinite) {
         super(name);
         if (loss == null) {
             throw new IllegalArgumentException("loss of " + name + " must not be null");
@@ -34,6 +50,16 @@ public class WeightedLoss extends Loss {
         }
         this.loss = loss;
         this.weight = weight;
+        this.checkFinite = checkFinite;
+    }
+
+    /**
+     * Returns a builder for a weighted loss.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
@@ -68,6 +94,7 @@ public class WeightedLoss extends Loss {
         if (remembered != null) {
             return remembered;
         }
+        FiniteCheck.requireFinite(checkFinite, predictions, "predictions");
         NDArray value = loss.evaluate(labels, predictions);
         NDArray result = weight == 1f ? value : value.mul(weight);
         memo.remember(labels, predictions, result);
@@ -83,5 +110,80 @@ public class WeightedLoss extends Loss {
     @Override
     public void updateAccumulators(String[] keys, NDList labels, NDList predictions) {
         EvaluationMemo.accumulate(() -> super.updateAccumulators(keys, labels, predictions));
+    }
+
+    /** Collects the settings of a {@link WeightedLoss}. */
+    public static final class Builder {
+
+        private String name;
+        private Loss loss;
+        private float weight = 1f;
+        private boolean checkFinite;
+
+        Builder() {}
+
+        /**
+         * Sets the loss to scale (required).
+         *
+         * @param loss the inner loss
+         * @return this builder
+         */
+        public Builder setLoss(Loss loss) {
+            this.loss = loss;
+            return this;
+        }
+
+        /**
+         * Sets the weight (default 1).
+         *
+         * @param weight the weight, finite and >= 0
+         * @return this builder
+         */
+        public Builder optWeight(float weight) {
+            this.weight = weight;
+            return this;
+        }
+
+        /**
+         * Sets the name that training logs show for this loss (default: the inner loss's name).
+         *
+         * @param name the display name
+         * @return this builder
+         */
+        public Builder optName(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Sets whether {@link WeightedLoss#evaluate} first checks that every value of every
+         * floating-point prediction is finite (default false). When on, a NaN or an infinity raises
+         * an {@link IllegalArgumentException} with the number of bad values and the position of the
+         * first, e.g. {@code predictions[0] must be finite: 3 of 5376 values are not (first: NaN at
+         * [1, 4, 0, 7])}; the check costs one device-to-host copy of a boolean per prediction and
+         * call. When off, non-finite input passes through unchanged.
+         *
+         * @param checkFinite true to check the predictions
+         * @return this builder
+         */
+        public Builder optCheckFinite(boolean checkFinite) {
+            this.checkFinite = checkFinite;
+            return this;
+        }
+
+        /**
+         * Builds the loss.
+         *
+         * @return the loss
+         * @throws IllegalArgumentException if no loss was set or the weight is negative or not
+         *     finite
+         */
+        public WeightedLoss build() {
+            if (loss == null) {
+                throw new IllegalArgumentException("WeightedLoss needs setLoss(loss)");
+            }
+            return new WeightedLoss(
+                    name == null ? loss.getName() : name, loss, weight, checkFinite);
+        }
     }
 }

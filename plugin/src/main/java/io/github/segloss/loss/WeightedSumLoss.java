@@ -35,7 +35,7 @@ public class WeightedSumLoss extends AbstractCompositeLoss {
         if (builder.terms.isEmpty()) {
             throw new IllegalArgumentException("WeightedSumLoss needs at least one loss");
         }
-        components = Collections.unmodifiableList(new ArrayList<>(builder.terms));
+        components = Collections.unmodifiableList(builder.terms());
     }
 
     /**
@@ -60,6 +60,7 @@ public class WeightedSumLoss extends AbstractCompositeLoss {
         private String name = "WeightedSumLoss";
         private final List<WeightedLoss> terms = new ArrayList<>();
         private final Set<String> names = new HashSet<>();
+        private boolean checkFinite;
 
         Builder() {}
 
@@ -97,6 +98,22 @@ public class WeightedSumLoss extends AbstractCompositeLoss {
         }
 
         /**
+         * Sets whether each term first checks that every value of every floating-point prediction
+         * is finite (default false). When on, a NaN or an infinity raises an {@link
+         * IllegalArgumentException} with the number of bad values and the position of the first,
+         * e.g. {@code predictions[0] must be finite: 3 of 5376 values are not (first: NaN at [1, 4,
+         * 0, 7])}; the check costs one device-to-host copy of a boolean per term, prediction and
+         * call. When off, non-finite input passes through unchanged.
+         *
+         * @param checkFinite true to check the predictions
+         * @return this builder
+         */
+        public Builder optCheckFinite(boolean checkFinite) {
+            this.checkFinite = checkFinite;
+            return this;
+        }
+
+        /**
          * Builds the loss.
          *
          * @return the loss
@@ -104,6 +121,17 @@ public class WeightedSumLoss extends AbstractCompositeLoss {
          */
         public WeightedSumLoss build() {
             return new WeightedSumLoss(this);
+        }
+
+        /** The terms added, with this builder's finite check. */
+        private List<WeightedLoss> terms() {
+            List<WeightedLoss> result = new ArrayList<>(terms.size());
+            for (WeightedLoss term : terms) {
+                result.add(
+                        new WeightedLoss(
+                                term.getName(), term.getLoss(), term.getWeight(), checkFinite));
+            }
+            return result;
         }
     }
 }

@@ -7,6 +7,7 @@
  * <p>Every loss returns a scalar on the prediction's device, connected to the graph, and gives
  * exactly 0 with a zero gradient when nothing is labelled (PyTorch gives NaN there). Bad input
  * raises an {@link java.lang.IllegalArgumentException} naming the argument, the expected and the
- * actual shape or value.
+ * actual shape or value. Every builder takes {@code optCheckFinite(true)}, which makes {@code
+ * evaluate} reject NaN and infinite predictions with their count and the position of the first.
  */
 package io.github.segloss.loss;

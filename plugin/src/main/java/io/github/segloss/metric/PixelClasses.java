@@ -85,8 +85,11 @@ record PixelClasses(int[] truth, int[] predicted, int ignoreIndex) {
                             + shape);
         }
         if (numClasses != UNKNOWN_CLASSES && shape.get(1) != numClasses) {
+            // the labels' shape is named too: class ids of a shape other than the labels' land here
             throw new IllegalArgumentException(
-                    "predictions must be logits (N, C, d1..dk) with C = numClasses = "
+                    "predictions must be class ids of the labels' shape "
+                            + labels.getShape()
+                            + " or logits (N, C, d1..dk) with C = numClasses = "
                             + numClasses
                             + ", got "
                             + shape);

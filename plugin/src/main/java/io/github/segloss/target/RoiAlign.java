@@ -95,10 +95,14 @@ public final class RoiAlign {
         int channels = Math.toIntExact(shape.get(1));
         NDManager manager = features.getManager();
         if (rois == 0) {
-            return manager.zeros(
-                    new Shape(0, channels, outputHeight, outputWidth),
-                    features.getDataType(),
-                    features.getDevice());
+            // Still connected to the features, with a zero gradient: a training step whose batch
+            // has no RoI must be able to run backward through the mask loss. The gradient passes
+            // where(false, features, 0), which selects 0 instead of multiplying by 0: MXNet's
+            // backward from an empty array can leave NaN in a buffer, and 0 * NaN is NaN.
+            NDArray zeros = features.zerosLike();
+            return NDArrays.where(zeros.gt(0), features, zeros)
+                    .sum()
+                    .broadcast(new Shape(0, channels, outputHeight, outputWidth));
         }
         double[] box = boxes.toType(DataType.FLOAT64, false).toDoubleArray();
         int[] image = toImageIndices(batchIndices, shape.get(0));
