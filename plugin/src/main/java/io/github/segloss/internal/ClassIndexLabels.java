@@ -38,6 +38,7 @@ public record ClassIndexLabels(NDArray index, NDArray valid) {
     public static ClassIndexLabels of(NDArray labels, NDArray logits, int ignoreIndex) {
         requireShape(labels, logits);
         // intermediates are closed on return, and everything is closed when the check throws
+        ClassIndexLabels result;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray asLong =
@@ -51,8 +52,13 @@ public record ClassIndexLabels(NDArray index, NDArray valid) {
             NDArray index = asLong.mul(labelled.toType(DataType.INT64, false));
             requireClasses(index, labels, logits.getShape().get(1), ignoreIndex);
             NDScope.unregister(index, valid);
-            return new ClassIndexLabels(index, valid);
+            result = new ClassIndexLabels(index, valid);
         }
+        // the results belong to the caller's scope, if any: made from the labels, they live on
+        // the labels' manager, which may outlive the call (labels kept across batches)
+        NDScope.register(result.index());
+        NDScope.register(result.valid());
+        return result;
     }
 
     /**

@@ -20,7 +20,8 @@ import io.github.segloss.internal.ValueChecks;
  *
  * <p>\( \ell = w \left[ q_c\, t' \,\mathrm{softplus}(-x) + (1 - t')\,\mathrm{softplus}(x) \right]
  * \), which is \( -w[q_c t' \log\sigma(x) + (1 - t')\log(1 - \sigma(x))] \), stable for any finite
- * \(x\).
+ * \(x\). It is computed with one softplus, as \( w[\mathrm{softplus}(x)(1 - t' + q_c t') - q_c t'
+ * x] \).
  *
  * <p>\( L = \frac{1}{|V|} \sum_{i \in V} \ell_i \) over the elements \(V\) whose target is not the
  * ignore index; 0 when every element is ignored. (smp divides by all elements, ignored ones
@@ -92,11 +93,15 @@ public class BinaryCrossEntropyLoss extends Loss {
         if (smoothFactor > 0) {
             t = t.mul(1 - 2 * smoothFactor).add(smoothFactor);
         }
-        NDArray positive = SafeMath.softplus(logits.neg()).mul(t);
-        if (positiveWeight != null) {
-            positive = positive.mul(positiveWeight);
-        }
-        NDArray loss = positive.add(SafeMath.softplus(logits).mul(t.neg().add(1)));
+        // With softplus(-x) = softplus(x) - x, the loss needs one softplus:
+        // q t' softplus(-x) + (1 - t') softplus(x) = softplus(x) (1 - t' + q t') - q t' x
+        NDArray positiveTarget = positiveWeight == null ? t : t.mul(positiveWeight);
+        NDArray loss =
+                positiveWeight == null
+                        ? SafeMath.binaryCrossEntropyWithLogits(logits, t)
+                        : SafeMath.softplus(logits)
+                                .mul(positiveTarget.sub(t).add(1))
+                                .sub(logits.mul(positiveTarget));
         if (weights != null) {
             loss = loss.mul(weights);
         }
