@@ -4,9 +4,11 @@ import static org.testng.Assert.assertEquals;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
+import io.github.segloss.loss.DeepSupervisionLoss;
 import io.github.segloss.loss.DiceLoss;
 import io.github.segloss.loss.FocalLoss;
 import io.github.segloss.loss.LovaszLoss;
@@ -63,6 +65,44 @@ public class ScopeTest extends EngineTest {
             }
             assertEquals(
                     manager.getManagedArrays().size(), before, loss.getName() + " left arrays");
+        }
+    }
+
+    /**
+     * The heads of one {@code DeepSupervisionLoss} evaluation normalise the shared labels once (two
+     * arrays on the labels' manager, not four), and labels refilled in place between two
+     * evaluations are read afresh.
+     */
+    @Test
+    public void headsShareTheLabelsOfOneEvaluationOnly() {
+        try (NDManager labelsManager = manager.newSubManager()) {
+            NDArray labels =
+                    labelsManager.create(new long[] {0, 1, 2, 255, 1, 0}, new Shape(1, 2, 3));
+            NDList predictions =
+                    new NDList(
+                            manager.randomNormal(new Shape(1, 3, 2, 3)),
+                            manager.randomNormal(new Shape(1, 3, 2, 3)));
+            DeepSupervisionLoss loss = DeepSupervisionLoss.pspnet();
+            PixelCrossEntropyLoss head = PixelCrossEntropyLoss.builder().build();
+            int before = labelsManager.getManagedArrays().size();
+            head.evaluate(new NDList(labels), new NDList(predictions.get(0))).getFloat();
+            int perHead = labelsManager.getManagedArrays().size() - before;
+            before = labelsManager.getManagedArrays().size();
+            float first = loss.evaluate(new NDList(labels), predictions).getFloat();
+            assertEquals(
+                    labelsManager.getManagedArrays().size() - before,
+                    2 * perHead - 2,
+                    "the second head reuses the index and valid arrays");
+
+            labels.set(new long[] {2, 2, 2, 2, 2, 2});
+            float refilled = loss.evaluate(new NDList(labels), predictions).getFloat();
+            NDArray fresh = manager.create(new long[] {2, 2, 2, 2, 2, 2}, new Shape(1, 2, 3));
+            float expected =
+                    DeepSupervisionLoss.pspnet()
+                            .evaluate(new NDList(fresh), predictions)
+                            .getFloat();
+            assertEquals(refilled, expected, 1e-6f);
+            org.testng.Assert.assertNotEquals(refilled, first);
         }
     }
 }

@@ -36,6 +36,11 @@ public record ClassIndexLabels(NDArray index, NDArray valid) {
      *     nor the ignore index
      */
     public static ClassIndexLabels of(NDArray labels, NDArray logits, int ignoreIndex) {
+        return SharedLabels.get(
+                labels, logits, ignoreIndex, () -> compute(labels, logits, ignoreIndex));
+    }
+
+    private static ClassIndexLabels compute(NDArray labels, NDArray logits, int ignoreIndex) {
         requireShape(labels, logits);
         // intermediates are closed on return, and everything is closed when the check throws
         ClassIndexLabels result;

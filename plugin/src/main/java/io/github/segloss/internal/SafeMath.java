@@ -12,8 +12,9 @@ public final class SafeMath {
     /**
      * Divides two scalars, giving exactly 0 (with a zero gradient) where the denominator is 0.
      *
-     * <p>\( \mathrm{safeDivide}(a, b) = a \cdot [b \ne 0] \,/\, (b + [b = 0]) \): no NaN and no
-     * infinity reaches the value or the gradient when nothing was counted.
+     * <p>\( \mathrm{safeDivide}(a, b) = a \cdot [b \ne 0] \,/\, \max(b, b_{min}) \) with \( b_{min}
+     * \) the smallest normal float: no NaN and no infinity reaches the value or the gradient when
+     * nothing was counted (the denominators here are sums of non-negative weights or counts).
      *
      * @param numerator the numerator
      * @param denominator the denominator, of the numerator's type
@@ -21,8 +22,7 @@ public final class SafeMath {
      */
     public static NDArray safeDivide(NDArray numerator, NDArray denominator) {
         NDArray nonZero = denominator.neq(0).toType(numerator.getDataType(), false);
-        NDArray zero = nonZero.neg().add(1);
-        return numerator.mul(nonZero).div(denominator.add(zero));
+        return numerator.mul(nonZero).div(denominator.maximum(Float.MIN_NORMAL));
     }
 
     /**

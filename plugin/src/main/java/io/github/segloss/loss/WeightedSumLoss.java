@@ -1,9 +1,11 @@
 package io.github.segloss.loss;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.AbstractCompositeLoss;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
+import io.github.segloss.internal.SharedLabels;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -52,6 +54,16 @@ public class WeightedSumLoss extends AbstractCompositeLoss {
     protected Pair<NDList, NDList> inputForComponent(
             int componentIndex, NDList labels, NDList predictions) {
         return new Pair<>(labels, predictions);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The terms share one normalisation and check of class-index labels.
+     */
+    @Override
+    public NDArray evaluate(NDList labels, NDList predictions) {
+        return SharedLabels.during(() -> super.evaluate(labels, predictions));
     }
 
     /** Collects the terms of a {@link WeightedSumLoss}. */

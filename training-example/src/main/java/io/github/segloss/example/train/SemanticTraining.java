@@ -150,8 +150,9 @@ public final class SemanticTraining {
                 new DefaultTrainingConfig(loss)
                         .optOptimizer(Optimizer.adam().optLearningRateTracker(schedule).build())
                         .optDevices(devices)
-                        .addEvaluator(meanIoU)
-                        .addTrainingListeners(new EvaluatorTrainingListener());
+                        // mIoU on validation batches only (it is never reported for training)
+                        .addTrainingListeners(
+                                new EvaluatorTrainingListener(), new ValidationMetric(meanIoU));
         Engine.getEngine(settings.engine()).setRandomSeed((int) settings.seed());
         Files.createDirectories(output);
 
