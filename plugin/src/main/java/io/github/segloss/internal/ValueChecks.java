@@ -1,8 +1,6 @@
 package io.github.segloss.internal;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 
@@ -132,9 +130,9 @@ public final class ValueChecks {
     }
 
     /**
-     * The fast test of every check: whether all values lie in {@code [low, high]}, read as one
-     * device-to-host copy of their minimum and maximum. NaN fails (it propagates through both
-     * reductions), and so does infinity unless a bound is infinite. Empty arrays pass.
+     * The fast test of every check: whether all values lie in {@code [low, high]}, read as two
+     * scalar device-to-host copies, their minimum and maximum. NaN fails (it propagates through
+     * both reductions), and so does infinity unless a bound is infinite. Empty arrays pass.
      *
      * @param values the values, of any numeric type
      * @param low the smallest value accepted
@@ -147,11 +145,7 @@ public final class ValueChecks {
         }
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            double[] bounds =
-                    NDArrays.stack(new NDList(values.min(), values.max()))
-                            .toType(DataType.FLOAT64, false)
-                            .toDoubleArray();
-            return bounds[0] >= low && bounds[1] <= high;
+            return scalar(values.min()) >= low && scalar(values.max()) <= high;
         }
     }
 
@@ -168,6 +162,20 @@ public final class ValueChecks {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             return values.eq(values.floor()).all().getBoolean();
+        }
+    }
+
+    /** A 0-d array's value as a double (NaN stays NaN), from any numeric type. */
+    private static double scalar(NDArray value) {
+        switch (value.getDataType()) {
+            case FLOAT32:
+                return value.getFloat();
+            case FLOAT64:
+                return value.getDouble();
+            default:
+                return value.getDataType().isFloating()
+                        ? value.toType(DataType.FLOAT64, false).getDouble()
+                        : value.toType(DataType.INT64, false).getLong();
         }
     }
 

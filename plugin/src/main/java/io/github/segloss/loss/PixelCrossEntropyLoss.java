@@ -123,7 +123,11 @@ public class PixelCrossEntropyLoss extends Loss {
                             .mul(1 - labelSmoothing)
                             .add(smoothSum.mul(labelSmoothing / numClasses));
         }
-        return SafeMath.safeDivide(numerator, pixelWeight.sum());
+        // without smoothing every term carries its pixel's weight, so the numerator is 0
+        // wherever the denominator is; with smoothing and zero class weights it may not be
+        return labelSmoothing > 0
+                ? SafeMath.safeDivide(numerator, pixelWeight.sum())
+                : SafeMath.divideByCount(numerator, pixelWeight.sum());
     }
 
     /** Collects the settings of a {@link PixelCrossEntropyLoss}. */

@@ -303,8 +303,19 @@ public final class RoiAlign {
         if (grid <= 0) {
             return weights; // torchvision: no sample, the cell is 0
         }
+        double step = bin / grid;
         for (int u = 0; u < out; u++) {
-            for (int s = 0; s < grid; s++) {
+            // only samples in [-1, size] count: visit just those (a huge box has millions of
+            // samples per cell, all but about size of them outside the map)
+            double base = first + u * bin;
+            long fromSample = 0;
+            long toSample = grid - 1L;
+            if (step > 0) { // an inverted aligned box with a fixed grid steps backwards: visit all
+                fromSample = Math.max(0, (long) Math.ceil((-1.0 - base) / step - 0.5) - 1);
+                toSample = Math.min(toSample, (long) Math.floor((size - base) / step - 0.5) + 1);
+            }
+            for (long s = fromSample; s <= toSample; s++) {
+                // torchvision's expression, so samples on a pixel boundary fall the same way
                 double position = first + u * bin + (s + 0.5) * bin / grid;
                 if (position < -1.0 || position > size) {
                     continue;
