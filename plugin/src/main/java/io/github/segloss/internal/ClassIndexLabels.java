@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.List;
 
 /**
  * Class-index labels normalised for a loss over logits {@code (N, C, d1..dk)}.
@@ -37,7 +38,13 @@ public record ClassIndexLabels(NDArray index, NDArray valid) {
      */
     public static ClassIndexLabels of(NDArray labels, NDArray logits, int ignoreIndex) {
         return SharedLabels.get(
-                labels, logits, ignoreIndex, () -> compute(labels, logits, ignoreIndex));
+                ClassIndexLabels.class,
+                labels,
+                logits,
+                ignoreIndex,
+                null,
+                () -> compute(labels, logits, ignoreIndex),
+                result -> List.of(result.index(), result.valid()));
     }
 
     private static ClassIndexLabels compute(NDArray labels, NDArray logits, int ignoreIndex) {
@@ -125,7 +132,7 @@ public record ClassIndexLabels(NDArray index, NDArray valid) {
         ValueChecks.requireClassOrIgnore(labels, "labels", logits.getShape().get(1), ignoreIndex);
     }
 
-    private static void requireShape(NDArray labels, NDArray logits) {
+    static void requireShape(NDArray labels, NDArray logits) {
         Shape logitShape = logits.getShape();
         Shape keptShape = classAxisKept(logitShape);
         Shape labelShape = labels.getShape();
@@ -144,7 +151,7 @@ public record ClassIndexLabels(NDArray index, NDArray valid) {
         Shapes.requireNumeric(labels, "labels");
     }
 
-    private static Shape classAxisKept(Shape logitShape) {
+    static Shape classAxisKept(Shape logitShape) {
         return logitShape.slice(0, 1).add(1).addAll(logitShape.slice(2));
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -22,7 +23,26 @@ public final class SharedLabels {
     private static final ThreadLocal<List<Entry>> ACTIVE = new ThreadLocal<>();
 
     private record Entry(
-            NDArray labels, Shape shape, DataType type, int ignoreIndex, ClassIndexLabels result) {}
+            Class<?> kind,
+            NDArray labels,
+            Shape shape,
+            DataType type,
+            int ignoreIndex,
+            Object settings,
+            Object result,
+            List<NDArray> arrays) {
+
+        boolean matches(
+                Class<?> kind, NDArray labels, NDArray logits, int ignoreIndex, Object settings) {
+            return this.kind == kind
+                    && this.labels == labels
+                    && this.ignoreIndex == ignoreIndex
+                    && this.settings == settings
+                    && shape.equals(logits.getShape())
+                    && type == logits.getDataType()
+                    && arrays.stream().noneMatch(NDArray::isReleased);
+        }
+    }
 
     private SharedLabels() {}
 
@@ -47,34 +67,48 @@ public final class SharedLabels {
     }
 
     /**
-     * Returns the labels normalised earlier in this composite evaluation, or computes and keeps
-     * them.
+     * Returns what was derived from these labels earlier in this composite evaluation, or derives
+     * and keeps it.
      *
+     * @param kind what is derived (its class)
      * @param labels the labels
      * @param logits the logits they are checked against
      * @param ignoreIndex the ignore label
-     * @param compute computes the normalised labels
-     * @return the normalised labels
+     * @param settings further settings it depends on, compared by identity (e.g. the class
+     *     weights), or {@code null}
+     * @param compute derives it
+     * @param arrays the arrays it holds, which must still be open to be reused
+     * @param <T> its type
+     * @return the derived value
      */
-    static ClassIndexLabels get(
-            NDArray labels, NDArray logits, int ignoreIndex, Supplier<ClassIndexLabels> compute) {
+    static <T> T get(
+            Class<T> kind,
+            NDArray labels,
+            NDArray logits,
+            int ignoreIndex,
+            Object settings,
+            Supplier<T> compute,
+            Function<T, List<NDArray>> arrays) {
         List<Entry> entries = ACTIVE.get();
         if (entries == null) {
             return compute.get();
         }
         for (Entry entry : entries) {
-            if (entry.labels() == labels
-                    && entry.ignoreIndex() == ignoreIndex
-                    && entry.shape().equals(logits.getShape())
-                    && entry.type() == logits.getDataType()
-                    && !entry.result().index().isReleased()
-                    && !entry.result().valid().isReleased()) {
-                return entry.result();
+            if (entry.matches(kind, labels, logits, ignoreIndex, settings)) {
+                return kind.cast(entry.result());
             }
         }
-        ClassIndexLabels result = compute.get();
+        T result = compute.get();
         entries.add(
-                new Entry(labels, logits.getShape(), logits.getDataType(), ignoreIndex, result));
+                new Entry(
+                        kind,
+                        labels,
+                        logits.getShape(),
+                        logits.getDataType(),
+                        ignoreIndex,
+                        settings,
+                        result,
+                        arrays.apply(result)));
         return result;
     }
 }
