@@ -41,6 +41,18 @@ public final class SafeMath {
     }
 
     /**
+     * The mean of all elements as their sum times \( 1/n \). The value is {@code mean()}'s; the
+     * backward pass of a sum only broadcasts the scalar gradient, where PyTorch's {@code mean}
+     * writes \( g/n \) into a full-size array first: one pass fewer over a loss-sized array.
+     *
+     * @param values the values, at least one
+     * @return their mean, 0-d
+     */
+    public static NDArray mean(NDArray values) {
+        return values.sum().mul((float) (1.0 / values.size()));
+    }
+
+    /**
      * Raises a non-negative array to a power with a finite gradient at 0: \( x^\gamma \), where \(
      * 0^\gamma \) is 0 with a zero gradient for \( 0 \lt \gamma \lt 1 \) (whose true derivative is
      * infinite there) and \( x^0 = 1 \). A slightly negative base, which rounding makes of a 0

@@ -106,7 +106,7 @@ public class BinaryCrossEntropyLoss extends Loss {
             loss = loss.mul(weights);
         }
         if (valid == null) {
-            return loss.mean();
+            return SafeMath.mean(loss);
         }
         return SafeMath.safeDivide(loss.mul(valid).sum(), valid.sum());
     }

@@ -76,7 +76,7 @@ public class MaskRcnnMaskLoss extends Loss {
                 SafeMath.binaryCrossEntropyWithLogits(
                         inputs.selectedLogits(),
                         inputs.targets().toType(logits.getDataType(), false));
-        return perPixel.mean();
+        return SafeMath.mean(perPixel);
     }
 
     /** Collects the settings of a {@link MaskRcnnMaskLoss}. */

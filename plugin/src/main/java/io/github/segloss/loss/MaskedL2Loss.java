@@ -78,7 +78,7 @@ public class MaskedL2Loss extends Loss {
         }
         NDArray squared = prediction.sub(target.toType(prediction.getDataType(), false)).square();
         if (mask == null) {
-            return squared.mean();
+            return SafeMath.mean(squared);
         }
         NDArray weights =
                 mask.toType(prediction.getDataType(), false).broadcast(prediction.getShape());
