@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.util.List;
 
 /**
  * Class-index labels normalised for a loss over logits {@code (N, C, d1..dk)}.
@@ -38,13 +37,7 @@ public record ClassIndexLabels(NDArray index, NDArray valid) {
      */
     public static ClassIndexLabels of(NDArray labels, NDArray logits, int ignoreIndex) {
         return SharedLabels.get(
-                ClassIndexLabels.class,
-                labels,
-                logits,
-                ignoreIndex,
-                null,
-                () -> compute(labels, logits, ignoreIndex),
-                result -> List.of(result.index(), result.valid()));
+                labels, logits, ignoreIndex, () -> compute(labels, logits, ignoreIndex));
     }
 
     private static ClassIndexLabels compute(NDArray labels, NDArray logits, int ignoreIndex) {
@@ -132,7 +125,7 @@ public record ClassIndexLabels(NDArray index, NDArray valid) {
         ValueChecks.requireClassOrIgnore(labels, "labels", logits.getShape().get(1), ignoreIndex);
     }
 
-    static void requireShape(NDArray labels, NDArray logits) {
+    private static void requireShape(NDArray labels, NDArray logits) {
         Shape logitShape = logits.getShape();
         Shape keptShape = classAxisKept(logitShape);
         Shape labelShape = labels.getShape();
@@ -151,7 +144,7 @@ public record ClassIndexLabels(NDArray index, NDArray valid) {
         Shapes.requireNumeric(labels, "labels");
     }
 
-    static Shape classAxisKept(Shape logitShape) {
+    private static Shape classAxisKept(Shape logitShape) {
         return logitShape.slice(0, 1).add(1).addAll(logitShape.slice(2));
     }
 }

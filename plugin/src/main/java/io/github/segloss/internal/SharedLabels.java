@@ -5,7 +5,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -23,26 +22,7 @@ public final class SharedLabels {
     private static final ThreadLocal<List<Entry>> ACTIVE = new ThreadLocal<>();
 
     private record Entry(
-            Class<?> kind,
-            NDArray labels,
-            Shape shape,
-            DataType type,
-            int ignoreIndex,
-            Object settings,
-            Object result,
-            List<NDArray> arrays) {
-
-        boolean matches(
-                Class<?> kind, NDArray labels, NDArray logits, int ignoreIndex, Object settings) {
-            return this.kind == kind
-                    && this.labels == labels
-                    && this.ignoreIndex == ignoreIndex
-                    && this.settings == settings
-                    && shape.equals(logits.getShape())
-                    && type == logits.getDataType()
-                    && arrays.stream().noneMatch(NDArray::isReleased);
-        }
-    }
+            NDArray labels, Shape shape, DataType type, int ignoreIndex, ClassIndexLabels result) {}
 
     private SharedLabels() {}
 
@@ -67,48 +47,34 @@ public final class SharedLabels {
     }
 
     /**
-     * Returns what was derived from these labels earlier in this composite evaluation, or derives
-     * and keeps it.
+     * Returns the labels normalised earlier in this composite evaluation, or computes and keeps
+     * them.
      *
-     * @param kind what is derived (its class)
      * @param labels the labels
      * @param logits the logits they are checked against
      * @param ignoreIndex the ignore label
-     * @param settings further settings it depends on, compared by identity (e.g. the class
-     *     weights), or {@code null}
-     * @param compute derives it
-     * @param arrays the arrays it holds, which must still be open to be reused
-     * @param <T> its type
-     * @return the derived value
+     * @param compute computes the normalised labels
+     * @return the normalised labels
      */
-    static <T> T get(
-            Class<T> kind,
-            NDArray labels,
-            NDArray logits,
-            int ignoreIndex,
-            Object settings,
-            Supplier<T> compute,
-            Function<T, List<NDArray>> arrays) {
+    static ClassIndexLabels get(
+            NDArray labels, NDArray logits, int ignoreIndex, Supplier<ClassIndexLabels> compute) {
         List<Entry> entries = ACTIVE.get();
         if (entries == null) {
             return compute.get();
         }
         for (Entry entry : entries) {
-            if (entry.matches(kind, labels, logits, ignoreIndex, settings)) {
-                return kind.cast(entry.result());
+            if (entry.labels() == labels
+                    && entry.ignoreIndex() == ignoreIndex
+                    && entry.shape().equals(logits.getShape())
+                    && entry.type() == logits.getDataType()
+                    && !entry.result().index().isReleased()
+                    && !entry.result().valid().isReleased()) {
+                return entry.result();
             }
         }
-        T result = compute.get();
+        ClassIndexLabels result = compute.get();
         entries.add(
-                new Entry(
-                        kind,
-                        labels,
-                        logits.getShape(),
-                        logits.getDataType(),
-                        ignoreIndex,
-                        settings,
-                        result,
-                        arrays.apply(result)));
+                new Entry(labels, logits.getShape(), logits.getDataType(), ignoreIndex, result));
         return result;
     }
 }

@@ -6,7 +6,6 @@ import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.ClassIndexLabels;
 import io.github.segloss.internal.EmptyBatch;
 import io.github.segloss.internal.FiniteCheck;
-import io.github.segloss.internal.LabelWeights;
 import io.github.segloss.internal.SafeMath;
 import io.github.segloss.internal.Settings;
 import io.github.segloss.internal.Shapes;
@@ -99,20 +98,9 @@ public class PixelCrossEntropyLoss extends Loss {
         FiniteCheck.requireFinite(checkFinite, logits, "logits");
         Shapes.requireFloat(logits, "logits", 2, "(N, C) or (N, C, d1..dk)");
         int numClasses = Math.toIntExact(logits.getShape().get(1));
-        // Fewest passes: one log-softmax over the logits and one gather of the target class (no
-        // one-hot, no copy); the ignore label and the class weights are one table lookup on the
-        // (N, 1, ...) labels (LabelWeights), whose NaN slots also check the labels.
-        if (classWeights != null) {
-            Settings.requireOnePerClass("classWeights", classWeights, logits);
-        }
-        LabelWeights lookup =
-                labelSmoothing == 0
-                        ? LabelWeights.of(labels.head(), logits, ignoreIndex, classWeights)
-                        : null;
-        if (lookup != null) {
-            NDArray numerator = lookup.pick(logits.logSoftmax(1)).mul(lookup.weight()).sum();
-            return SafeMath.divideByCount(numerator.neg(), lookup.weightSum());
-        }
+        // The fewest passes DJL allows: one log-softmax over the logits and one gather of the
+        // target class (no one-hot, no copy); the ignore label, the class weights and the label
+        // check act on the (N, 1, ...) labels only.
         ClassIndexLabels target = ClassIndexLabels.of(labels.head(), logits, ignoreIndex);
         if (EmptyBatch.isEmpty(logits)) { // no element: 0 on every engine (see EmptyBatch)
             return EmptyBatch.loss(logits, "classWeights", classWeights);
