@@ -34,7 +34,7 @@ public final class EmptyBatch {
      * @return a 0-d zero connected to the predictions
      */
     public static NDArray loss(NDArray predictions) {
-        return predictions.sum().mul(0);
+        return Scalars.mul(predictions.sum(), 0);
     }
 
     /**

@@ -44,8 +44,8 @@ public final class LovaszExtension {
 
         NDArray total = sortedForeground.sum(new int[] {1}, true);
         NDArray intersection = total.sub(sortedForeground.cumSum(1));
-        NDArray union = total.add(sortedForeground.neg().add(1).cumSum(1));
-        NDArray jaccard = intersection.div(union).neg().add(1);
+        NDArray union = total.add(Scalars.sub(1, sortedForeground).cumSum(1));
+        NDArray jaccard = Scalars.sub(1, intersection.div(union));
         NDArray delta =
                 length > 1
                         ? NDArrays.concat(
@@ -54,7 +54,7 @@ public final class LovaszExtension {
                                         jaccard.get(":, 1:").sub(jaccard.get(":, :-1"))),
                                 1)
                         : jaccard;
-        NDArray weighted = hinge ? sortedErrors.maximum(0f) : sortedErrors;
+        NDArray weighted = hinge ? Scalars.maximum(sortedErrors, 0) : sortedErrors;
         return weighted.mul(delta).sum(new int[] {1});
     }
 }

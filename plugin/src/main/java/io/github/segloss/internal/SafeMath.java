@@ -22,7 +22,7 @@ public final class SafeMath {
      */
     public static NDArray safeDivide(NDArray numerator, NDArray denominator) {
         NDArray nonZero = denominator.neq(0).toType(numerator.getDataType(), false);
-        return numerator.mul(nonZero).div(denominator.maximum(Float.MIN_NORMAL));
+        return numerator.mul(nonZero).div(Scalars.maximum(denominator, Float.MIN_NORMAL));
     }
 
     /**
@@ -37,7 +37,7 @@ public final class SafeMath {
      * @return the quotient, or 0 where the denominator is 0
      */
     public static NDArray divideByCount(NDArray maskedSum, NDArray count) {
-        return maskedSum.div(count.maximum(Float.MIN_NORMAL));
+        return maskedSum.div(Scalars.maximum(count, Float.MIN_NORMAL));
     }
 
     /**
@@ -49,7 +49,7 @@ public final class SafeMath {
      * @return their mean, 0-d
      */
     public static NDArray mean(NDArray values) {
-        return values.sum().mul((float) (1.0 / values.size()));
+        return Scalars.mul(values.sum(), 1.0 / values.size());
     }
 
     /**
@@ -71,11 +71,11 @@ public final class SafeMath {
             return base.onesLike();
         }
         if (exponent > 1f) {
-            return base.maximum(0f).pow(exponent);
+            return Scalars.pow(Scalars.maximum(base, 0), exponent);
         }
         NDArray positive = base.gt(0);
         NDArray safeBase = NDArrays.where(positive, base, base.onesLike());
-        return safeBase.pow(exponent).mul(positive.toType(base.getDataType(), false));
+        return Scalars.pow(safeBase, exponent).mul(positive.toType(base.getDataType(), false));
     }
 
     /**
@@ -115,8 +115,8 @@ public final class SafeMath {
             return Activation.softPlus(x);
         }
         NDArray linear = Activation.relu(x);
-        NDArray negativeAbs = x.sub(linear.mul(2));
-        return linear.add(negativeAbs.exp().add(1).log());
+        NDArray negativeAbs = x.sub(Scalars.mul(linear, 2));
+        return linear.add(Scalars.add(negativeAbs.exp(), 1).log());
     }
 
     private static final String PYTORCH = "PyTorch";

@@ -57,11 +57,7 @@ public final class Settings {
     public static NDArray onClassAxis(
             String name, float[] values, NDArray logits, boolean broadcastable) {
         requireOnePerClass(name, values, logits);
-        NDArray array =
-                logits.getManager()
-                        .create(values)
-                        .toDevice(logits.getDevice(), false)
-                        .toType(logits.getDataType(), false);
+        NDArray array = HostArrays.of(logits, values, new Shape(values.length));
         return broadcastable ? broadcastOnClassAxis(array, logits) : array;
     }
 

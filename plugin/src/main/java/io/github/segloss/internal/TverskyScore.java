@@ -55,16 +55,15 @@ public final class TverskyScore {
             predictionSum = prediction.sum(axes);
             targetSum = target.sum(axes);
             NDArray difference = prediction.sub(target).abs().sum(axes);
-            intersection = predictionSum.add(targetSum).sub(difference).div(2);
+            intersection = Scalars.div(predictionSum.add(targetSum).sub(difference), 2);
         }
         NDArray falsePositive = predictionSum.sub(intersection);
         NDArray falseNegative = targetSum.sub(intersection);
-        NDArray denominator =
+        NDArray weightedErrors =
                 intersection
-                        .add(falsePositive.mul(alpha))
-                        .add(falseNegative.mul(beta))
-                        .add(smooth)
-                        .maximum(eps);
-        return intersection.add(smooth).div(denominator);
+                        .add(Scalars.mul(falsePositive, alpha))
+                        .add(Scalars.mul(falseNegative, beta));
+        NDArray denominator = Scalars.maximum(Scalars.add(weightedErrors, smooth), eps);
+        return Scalars.add(intersection, smooth).div(denominator);
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.EmptyBatch;
 import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.SafeMath;
+import io.github.segloss.internal.Scalars;
 import io.github.segloss.internal.Settings;
 import io.github.segloss.internal.Shapes;
 import io.github.segloss.internal.ValueChecks;
@@ -91,7 +92,7 @@ public class BinaryCrossEntropyLoss extends Loss {
             ValueChecks.requireRangeOrIgnore(targets, "targets", 0, 1, ignoreIndex);
         }
         if (smoothFactor > 0) {
-            t = t.mul(1 - 2 * smoothFactor).add(smoothFactor);
+            t = Scalars.add(Scalars.mul(t, 1 - 2 * smoothFactor), smoothFactor);
         }
         // With softplus(-x) = softplus(x) - x, the loss needs one softplus:
         // q t' softplus(-x) + (1 - t') softplus(x) = softplus(x) (1 - t' + q t') - q t' x
@@ -100,7 +101,7 @@ public class BinaryCrossEntropyLoss extends Loss {
                 positiveWeight == null
                         ? SafeMath.binaryCrossEntropyWithLogits(logits, t)
                         : SafeMath.softplus(logits)
-                                .mul(positiveTarget.sub(t).add(1))
+                                .mul(Scalars.add(positiveTarget.sub(t), 1))
                                 .sub(logits.mul(positiveTarget));
         if (weights != null) {
             loss = loss.mul(weights);

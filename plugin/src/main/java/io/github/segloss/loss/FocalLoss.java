@@ -8,6 +8,7 @@ import io.github.segloss.internal.ClassIndexLabels;
 import io.github.segloss.internal.EmptyBatch;
 import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.SafeMath;
+import io.github.segloss.internal.Scalars;
 import io.github.segloss.internal.SegmentationTargets;
 import io.github.segloss.internal.Settings;
 import io.github.segloss.internal.Shapes;
@@ -111,12 +112,13 @@ public class FocalLoss extends Loss {
         NDArray focal = focalTerm(logPt);
         NDArray loss = focal.mul(logPt);
         if (alpha != null) {
-            loss = loss.mul(t.mul(2 * alpha - 1).add(1 - alpha));
+            loss = loss.mul(Scalars.add(Scalars.mul(t, 2 * alpha - 1), 1 - alpha));
         }
         int[] pooled = {0, 2};
         NDArray perClass = loss.mul(valid).sum(pooled);
         if (normalized) {
-            perClass = perClass.div(focal.mul(valid).sum(pooled).maximum(NORMALIZATION_EPS));
+            perClass =
+                    perClass.div(Scalars.maximum(focal.mul(valid).sum(pooled), NORMALIZATION_EPS));
         }
         perClass = SafeMath.safeDivide(perClass, valid.sum(pooled));
         if (classWeights == null) {
@@ -138,7 +140,7 @@ public class FocalLoss extends Loss {
         NDArray valid = target.valid();
         NDArray sum = focal.mul(logPt).mul(valid).sum();
         if (normalized) {
-            sum = sum.div(focal.mul(valid).sum().maximum(NORMALIZATION_EPS));
+            sum = sum.div(Scalars.maximum(focal.mul(valid).sum(), NORMALIZATION_EPS));
         }
         return SafeMath.safeDivide(sum, valid.sum());
     }
@@ -146,11 +148,11 @@ public class FocalLoss extends Loss {
     /** \( (1 - p_t)^\gamma \), or the reduced focal term, from \( -\log p_t \). */
     private NDArray focalTerm(NDArray logPt) {
         NDArray pt = logPt.neg().exp();
-        NDArray oneMinusPt = pt.neg().add(1);
+        NDArray oneMinusPt = Scalars.sub(1, pt);
         if (reducedThreshold == null) {
             return SafeMath.safePow(oneMinusPt, gamma);
         }
-        NDArray reduced = SafeMath.safePow(oneMinusPt.div(reducedThreshold), gamma);
+        NDArray reduced = SafeMath.safePow(Scalars.div(oneMinusPt, reducedThreshold), gamma);
         return NDArrays.where(pt.lt(reducedThreshold), reduced.onesLike(), reduced);
     }
 
@@ -160,7 +162,7 @@ public class FocalLoss extends Loss {
             return predictions;
         }
         NDArray p = clampProbabilities(predictions);
-        return mode == SegmentationMode.MULTICLASS ? p.log() : p.div(p.neg().add(1)).log();
+        return mode == SegmentationMode.MULTICLASS ? p.log() : p.div(Scalars.sub(1, p)).log();
     }
 
     private NDArray clampProbabilities(NDArray p) {

@@ -8,6 +8,7 @@ import io.github.segloss.internal.EmptyBatch;
 import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.LovaszExtension;
 import io.github.segloss.internal.SafeMath;
+import io.github.segloss.internal.Scalars;
 import io.github.segloss.internal.SegmentationTargets;
 import io.github.segloss.internal.ValueChecks;
 
@@ -80,7 +81,7 @@ public class LovaszLoss extends Loss {
         NDArray probability = targets.flatten(fromLogits ? logits.softmax(1) : logits);
         NDArray foreground = targets.target();
         // ignored pixels get error -1, below every real error in [0, 1]
-        NDArray errors = foreground.sub(probability).abs().mul(valid).add(valid).sub(1);
+        NDArray errors = Scalars.sub(foreground.sub(probability).abs().mul(valid).add(valid), 1);
         long batch = errors.getShape().get(0);
         long classes = errors.getShape().get(1);
         long pixels = errors.getShape().get(2);
@@ -111,10 +112,10 @@ public class LovaszLoss extends Loss {
         NDArray foreground = targets.target();
         long batch = foreground.getShape().get(0);
         long groups = perImage ? batch : 1;
-        NDArray signs = foreground.mul(2).sub(1);
-        NDArray errors = targets.flatten(logits).mul(signs).neg().add(1);
+        NDArray signs = Scalars.sub(Scalars.mul(foreground, 2), 1);
+        NDArray errors = Scalars.sub(1, targets.flatten(logits).mul(signs));
         // ignored elements sort last and vanish under the hinge
-        NDArray excluded = errors.onesLike().mul(Float.NEGATIVE_INFINITY);
+        NDArray excluded = Scalars.mul(errors.onesLike(), Double.NEGATIVE_INFINITY);
         NDArray kept = NDArrays.where(valid.gt(0), errors, excluded);
         NDArray perGroup =
                 LovaszExtension.loss(

@@ -9,6 +9,7 @@ import io.github.segloss.internal.ClassIndexLabels;
 import io.github.segloss.internal.EmptyBatch;
 import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.SafeMath;
+import io.github.segloss.internal.Scalars;
 import io.github.segloss.internal.Settings;
 import io.github.segloss.internal.Shapes;
 
@@ -81,7 +82,7 @@ public class OhemCrossEntropyLoss extends Loss {
             return valid;
         }
         NDArray candidates =
-                NDArrays.where(valid.gt(0), probability, probability.onesLike().mul(2));
+                NDArrays.where(valid.gt(0), probability, Scalars.mul(probability.onesLike(), 2));
         long k = Math.min(minKept, labelled - 1);
         // read as a double: getFloat() rejects the probabilities of float64 logits
         double kth = candidates.flatten().sort().get(k).toType(DataType.FLOAT64, false).getDouble();

@@ -7,6 +7,7 @@ import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.EmptyBatch;
 import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.SafeMath;
+import io.github.segloss.internal.Scalars;
 import io.github.segloss.internal.SegmentationTargets;
 import io.github.segloss.internal.Settings;
 import io.github.segloss.internal.TverskyScore;
@@ -101,7 +102,8 @@ public abstract class OverlapLoss extends Loss {
         NDArray score =
                 TverskyScore.score(
                         probability, target, axes, alpha, beta, smooth, eps, squaredDenominator);
-        NDArray perClass = logLoss ? score.maximum(eps).log().neg() : score.neg().add(1);
+        NDArray perClass =
+                logLoss ? Scalars.maximum(score, eps).log().neg() : Scalars.sub(1, score);
         NDArray present = target.sum(axes).gt(0).toType(perClass.getDataType(), false);
         perClass = perClass.mul(present);
         if (perImage) {

@@ -7,6 +7,7 @@ import io.github.segloss.internal.ClassIndexLabels;
 import io.github.segloss.internal.EmptyBatch;
 import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.SafeMath;
+import io.github.segloss.internal.Scalars;
 import io.github.segloss.internal.Settings;
 import io.github.segloss.internal.Shapes;
 
@@ -122,9 +123,8 @@ public class PixelCrossEntropyLoss extends Loss {
                             : logProb.mul(Settings.broadcastOnClassAxis(weights, logits));
             NDArray smoothSum = smooth.sum(new int[] {1}, true).mul(target.valid()).sum().neg();
             numerator =
-                    numerator
-                            .mul(1 - labelSmoothing)
-                            .add(smoothSum.mul(labelSmoothing / numClasses));
+                    Scalars.mul(numerator, 1 - labelSmoothing)
+                            .add(Scalars.mul(smoothSum, (double) labelSmoothing / numClasses));
         }
         // without smoothing every term carries its pixel's weight, so the numerator is 0
         // wherever the denominator is; with smoothing and zero class weights it may not be

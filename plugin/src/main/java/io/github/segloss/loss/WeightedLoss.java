@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.EvaluationMemo;
 import io.github.segloss.internal.FiniteCheck;
+import io.github.segloss.internal.Scalars;
 
 /**
  * A loss scaled by a weight, \( L = w \cdot L_{inner}(labels, predictions) \): a component of a
@@ -96,7 +97,7 @@ public class WeightedLoss extends Loss {
         }
         FiniteCheck.requireFinite(checkFinite, predictions, "predictions");
         NDArray value = loss.evaluate(labels, predictions);
-        NDArray result = weight == 1f ? value : value.mul(weight);
+        NDArray result = weight == 1f ? value : Scalars.mul(value, weight);
         memo.remember(labels, predictions, result);
         return result;
     }

@@ -3,6 +3,7 @@ package io.github.segloss.metric;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.evaluator.Evaluator;
+import io.github.segloss.internal.HostArrays;
 import java.util.function.BinaryOperator;
 
 /**
@@ -73,7 +74,8 @@ abstract class CountingEvaluator<C> extends Evaluator {
      */
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
-        return predictions.head().getManager().create(value(count(labels, predictions)));
+        return HostArrays.scalar(
+                predictions.head().getManager(), value(count(labels, predictions)));
     }
 
     /** {@inheritDoc} */

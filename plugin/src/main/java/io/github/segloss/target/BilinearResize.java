@@ -2,6 +2,7 @@ package io.github.segloss.target;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import io.github.segloss.internal.HostArrays;
 import io.github.segloss.internal.Shapes;
 
 /**
@@ -81,9 +82,6 @@ public final class BilinearResize {
     }
 
     private static NDArray matrix(NDArray like, double[] weights, int rows, int columns) {
-        return like.getManager()
-                .create(weights, new Shape(1, 1, rows, columns))
-                .toDevice(like.getDevice(), false)
-                .toType(like.getDataType(), false);
+        return HostArrays.of(like, weights, new Shape(1, 1, rows, columns));
     }
 }

@@ -3,10 +3,10 @@ package io.github.segloss.target;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.segloss.internal.HostArrays;
 import io.github.segloss.internal.Shapes;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +93,6 @@ public final class RoiAlign {
         Shapes.requireShape(batchIndices, "batchIndices", new Shape(rois), "(R) with R from boxes");
         Shapes.requireNumeric(batchIndices, "batchIndices");
         int channels = Math.toIntExact(shape.get(1));
-        NDManager manager = features.getManager();
         if (rois == 0) {
             // Still connected to the features, with a zero gradient: a training step whose batch
             // has no RoI must be able to run backward through the mask loss. The gradient passes
@@ -158,7 +157,7 @@ public final class RoiAlign {
             }
             NDArray map = features.get(b);
             if (!whole.isEmpty()) {
-                parts.add(wholeMapProducts(manager, map, box, whole, height, width));
+                parts.add(wholeMapProducts(map, box, whole, height, width));
                 for (int r : whole) {
                     order[placed++] = r;
                 }
@@ -166,13 +165,13 @@ public final class RoiAlign {
             int k = 0;
             for (AxisWindow[] window : windows) {
                 if (window != null) {
-                    parts.add(windowProduct(manager, map, window[0], window[1]));
+                    parts.add(windowProduct(map, window[0], window[1]));
                     order[placed++] = windowed.get(k++);
                 }
             }
         }
         NDArray sorted = parts.size() == 1 ? parts.get(0) : NDArrays.concat(new NDList(parts));
-        return restoreOrder(sorted, order, manager, features);
+        return restoreOrder(sorted, order, features);
     }
 
     /**
@@ -188,12 +187,7 @@ public final class RoiAlign {
 
     /** {@code (R, C, outH, outW)} for RoIs of one map: \( A X B^T \) with the whole map X. */
     private NDArray wholeMapProducts(
-            NDManager manager,
-            NDArray map,
-            double[] box,
-            List<Integer> group,
-            int height,
-            int width) {
+            NDArray map, double[] box, List<Integer> group, int height, int width) {
         int count = group.size();
         double[] rowWeights = new double[count * outputHeight * height];
         double[] colWeights = new double[count * width * outputWidth];
@@ -220,23 +214,21 @@ public final class RoiAlign {
                 }
             }
         }
-        NDArray rowMatrix = matrix(manager, map, rowWeights, count, outputHeight, height);
-        NDArray colMatrix = matrix(manager, map, colWeights, count, width, outputWidth);
+        NDArray rowMatrix = matrix(map, rowWeights, count, outputHeight, height);
+        NDArray colMatrix = matrix(map, colWeights, count, width, outputWidth);
         return rowMatrix.matMul(map.expandDims(0)).matMul(colMatrix);
     }
 
     /** {@code (1, C, outH, outW)} for one RoI: \( A' X' B'^T \) with X' its window of the map. */
-    private NDArray windowProduct(
-            NDManager manager, NDArray map, AxisWindow rows, AxisWindow cols) {
+    private NDArray windowProduct(NDArray map, AxisWindow rows, AxisWindow cols) {
         NDArray window =
                 map.get(
                         new NDIndex()
                                 .addAllDim()
                                 .addSliceDim(rows.first(), rows.end())
                                 .addSliceDim(cols.first(), cols.end()));
-        NDArray rowMatrix = matrix(manager, map, rows.weights(), 1, outputHeight, rows.length());
-        NDArray colMatrix =
-                matrix(manager, map, cols.transposedWeights(), 1, cols.length(), outputWidth);
+        NDArray rowMatrix = matrix(map, rows.weights(), 1, outputHeight, rows.length());
+        NDArray colMatrix = matrix(map, cols.transposedWeights(), 1, cols.length(), outputWidth);
         return rowMatrix.matMul(window.expandDims(0)).matMul(colMatrix);
     }
 
@@ -340,16 +332,12 @@ public final class RoiAlign {
         return weights;
     }
 
-    private static NDArray matrix(
-            NDManager manager, NDArray like, double[] data, int count, int rows, int cols) {
-        return manager.create(data, new Shape(count, 1, rows, cols))
-                .toDevice(like.getDevice(), false)
-                .toType(like.getDataType(), false);
+    private static NDArray matrix(NDArray like, double[] data, int count, int rows, int cols) {
+        return HostArrays.of(like, data, new Shape(count, 1, rows, cols));
     }
 
     /** Puts the per-image results back in the order of the RoIs with a permutation product. */
-    private static NDArray restoreOrder(
-            NDArray sorted, int[] order, NDManager manager, NDArray like) {
+    private static NDArray restoreOrder(NDArray sorted, int[] order, NDArray like) {
         int rois = order.length;
         boolean identity = true;
         for (int k = 0; k < rois && identity; k++) {
@@ -363,10 +351,7 @@ public final class RoiAlign {
             permutation[order[k] * rois + k] = 1;
         }
         Shape shape = sorted.getShape();
-        NDArray p =
-                manager.create(permutation, new Shape(rois, rois))
-                        .toDevice(like.getDevice(), false)
-                        .toType(like.getDataType(), false);
+        NDArray p = HostArrays.of(like, permutation, new Shape(rois, rois));
         return p.matMul(sorted.reshape(rois, -1)).reshape(shape);
     }
 

@@ -6,6 +6,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.listener.TrainingListener.BatchData;
+import io.github.segloss.internal.Scalars;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -102,6 +103,6 @@ public final class DataParallelStep {
      * @return the scaled loss
      */
     public static NDArray shareOfBatch(NDArray loss, long sliceSize, long batchSize) {
-        return sliceSize == batchSize ? loss : loss.mul((float) sliceSize / batchSize);
+        return sliceSize == batchSize ? loss : Scalars.mul(loss, (double) sliceSize / batchSize);
     }
 }
