@@ -202,9 +202,13 @@ public final class MaskTraining {
             model.setBlock(net);
             try (Trainer trainer = model.newTrainer(config)) {
                 int batch = settings.batchSize();
-                trainer.initialize(
-                        new Shape(batch, 3, size, size), new Shape(batch, 4), new Shape(batch));
-                runStart.load(net, trainer.getManager(), settings.pretrained(), out);
+                runStart.initialize(
+                        trainer,
+                        settings.pretrained(),
+                        out,
+                        new Shape(batch, 3, size, size),
+                        new Shape(batch, 4),
+                        new Shape(batch));
                 List<EpochMetrics> history = runStart.history(output, objectClasses);
 
                 Map<String, Double> lastRates = new LinkedHashMap<>();

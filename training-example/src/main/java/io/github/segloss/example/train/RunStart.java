@@ -1,7 +1,10 @@
 package io.github.segloss.example.train;
 
+import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.training.Trainer;
 import com.google.gson.JsonObject;
 import io.github.segloss.example.report.AtomicFiles;
 import io.github.segloss.example.report.EpochMetrics;
@@ -96,18 +99,34 @@ record RunStart(Optional<Path> checkpoint, int epochsDone, int skippedNonFinite)
     }
 
     /**
-     * Loads the initialised model's parameters: every parameter of the resumed checkpoint, or the
-     * compatible ones of a pretrained checkpoint; reports what it did.
+     * Initialises the trainer from the model's loaded parameters: the block is initialised, every
+     * parameter of the resumed checkpoint (or the compatible ones of a pretrained checkpoint) is
+     * loaded into it, and only then is the trainer initialised; reports what it loaded.
      *
-     * @param net the initialised model
-     * @param manager the manager for the decoded arrays
+     * <p>The order matters on MXNet: DJL's MXNet parameter server (a KVStore) copies every
+     * parameter in {@code trainer.initialize} and writes its own copy back into the parameter at
+     * each optimizer step, so weights loaded after it would silently give way to the fresh
+     * initialisation at the first step.
+     *
+     * @param trainer the trainer, not yet initialised
      * @param pretrained the {@code --pretrained} checkpoint, or {@code null}
      * @param out where the report goes
+     * @param inputShapes the model's input shapes
      * @throws IOException if a checkpoint cannot be read
      * @throws IllegalArgumentException if the resumed checkpoint does not fit the model or the
      *     pretrained one does not exist
      */
-    void load(Block net, NDManager manager, Path pretrained, PrintStream out) throws IOException {
+    void initialize(Trainer trainer, Path pretrained, PrintStream out, Shape... inputShapes)
+            throws IOException {
+        Model model = trainer.getModel();
+        Block net = model.getBlock();
+        net.initialize(model.getNDManager(), model.getDataType(), inputShapes);
+        load(net, trainer.getManager(), pretrained, out);
+        trainer.initialize(inputShapes);
+    }
+
+    private void load(Block net, NDManager manager, Path pretrained, PrintStream out)
+            throws IOException {
         if (checkpoint.isPresent()) {
             List<String> missing = Checkpoints.load(checkpoint.get(), net, manager);
             if (!missing.isEmpty()) {

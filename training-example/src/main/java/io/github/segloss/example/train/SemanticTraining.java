@@ -161,9 +161,9 @@ public final class SemanticTraining {
             try (Trainer trainer = model.newTrainer(config)) {
                 int perDevice = Math.max(1, settings.batchSize() / devices.length);
                 int size = settings.imageSize();
-                trainer.initialize(new Shape(perDevice, 3, size, size));
+                runStart.initialize(
+                        trainer, settings.pretrained(), out, new Shape(perDevice, 3, size, size));
                 requireClasses(trainer, numClasses);
-                runStart.load(net, trainer.getManager(), settings.pretrained(), out);
                 List<EpochMetrics> history = runStart.history(output, classes);
                 SemanticDataset trainSet =
                         dataset(
