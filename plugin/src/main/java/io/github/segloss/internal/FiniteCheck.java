@@ -7,12 +7,13 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * The opt-in check of the losses' {@code optCheckFinite(true)}: every value of the float
- * predictions a loss reads must be finite (no NaN, no ±∞).
+ * The check that every value of the float predictions a loss or metric reads is finite (no NaN, no
+ * ±∞): opt-in for the losses ({@code optCheckFinite(true)}), always on for the metrics.
  *
- * <p>A good input costs one device-to-host copy of a single boolean (\( \forall i: x_i - x_i = 0
- * \), see {@link ValueChecks#isFinite}); the count and the position of the first bad value are read
- * only to build the message. Its result feeds no loss, so it adds nothing to the gradient, and its
+ * <p>A good input costs two reductions, its minimum and maximum, and their copy to the host (NaN
+ * propagates through both, see {@link ValueChecks#inBounds}); the count and the position of the
+ * first bad value are read only to build the message (\( x_i - x_i \ne 0 \), see {@link
+ * ValueChecks#isFinite}). Its result feeds no loss, so it adds nothing to the gradient, and its
  * intermediate arrays are closed before it returns. Integer arrays are always finite and are not
  * read.
  */
@@ -35,10 +36,10 @@ public final class FiniteCheck {
         }
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray finite = ValueChecks.isFinite(array);
-            if (finite.all().getBoolean()) {
+            if (ValueChecks.inBounds(array, -Double.MAX_VALUE, Double.MAX_VALUE)) {
                 return;
             }
+            NDArray finite = ValueChecks.isFinite(array);
             NDArray bad = finite.logicalNot().flatten();
             long count = bad.toType(DataType.INT64, false).sum().getLong();
             long first = bad.toType(DataType.INT32, false).argMax().getLong();

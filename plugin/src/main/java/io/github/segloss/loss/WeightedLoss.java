@@ -2,7 +2,10 @@ package io.github.segloss.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
+import io.github.segloss.internal.EvaluationInputs;
 import io.github.segloss.internal.EvaluationMemo;
 import io.github.segloss.internal.FiniteCheck;
 
@@ -90,13 +93,22 @@ public class WeightedLoss extends Loss {
      */
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
+        EvaluationInputs.require(labels, predictions);
         NDArray remembered = memo.recall(labels, predictions);
         if (remembered != null) {
             return remembered;
         }
         FiniteCheck.requireFinite(checkFinite, predictions, "predictions");
         NDArray value = loss.evaluate(labels, predictions);
-        NDArray result = weight == 1f ? value : value.mul(weight);
+        // an engine-owned weight of the value's type (a float16 loss stays float16), made as
+        // float32: DJL's MXNet cannot fill a float16 array
+        NDArray result =
+                weight == 1f
+                        ? value
+                        : value.mul(
+                                value.getManager()
+                                        .full(new Shape(), weight, DataType.FLOAT32)
+                                        .toType(value.getDataType(), false));
         memo.remember(labels, predictions, result);
         return result;
     }
