@@ -8,12 +8,12 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * The check that every value of the float predictions a loss or metric reads is finite (no NaN, no
- * ±∞): opt-in for the losses ({@code optCheckFinite(true)}), always on for the metrics.
+ * ±∞): opt-in for the losses ({@code optCheckFinite(true)}), always on for the metrics (where the
+ * argmax of NaN logits would count as some class).
  *
- * <p>A good input costs two reductions, its minimum and maximum, and their copy to the host (NaN
- * propagates through both, see {@link ValueChecks#inBounds}); the count and the position of the
- * first bad value are read only to build the message (\( x_i - x_i \ne 0 \), see {@link
- * ValueChecks#isFinite}). Its result feeds no loss, so it adds nothing to the gradient, and its
+ * <p>A good input costs one device-to-host copy of a single boolean (\( \forall i: x_i - x_i = 0
+ * \), see {@link ValueChecks#isFinite}); the count and the position of the first bad value are read
+ * only to build the message. Its result feeds no loss, so it adds nothing to the gradient, and its
  * intermediate arrays are closed before it returns. Integer arrays are always finite and are not
  * read.
  */
@@ -36,10 +36,10 @@ public final class FiniteCheck {
         }
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            if (ValueChecks.inBounds(array, -Double.MAX_VALUE, Double.MAX_VALUE)) {
+            NDArray finite = ValueChecks.isFinite(array);
+            if (finite.all().getBoolean()) {
                 return;
             }
-            NDArray finite = ValueChecks.isFinite(array);
             NDArray bad = finite.logicalNot().flatten();
             long count = bad.toType(DataType.INT64, false).sum().getLong();
             long first = bad.toType(DataType.INT32, false).argMax().getLong();

@@ -43,7 +43,8 @@ abstract class CountingEvaluator<C> extends Evaluator {
      * Checks a batch's inputs, then counts it: both lists hold an array, all arrays share the
      * engine and device of the predictions, and the predictions read ({@code predictions[0]}) are
      * finite, for a NaN or an infinity must never count as a correct prediction (the argmax of NaN
-     * logits is some class). The finite check costs one reduction over the predictions.
+     * logits is some class). The finite check costs two element-wise passes and one reduction over
+     * the predictions, and one boolean copied to the host.
      *
      * @param labels the labels
      * @param predictions the predictions
