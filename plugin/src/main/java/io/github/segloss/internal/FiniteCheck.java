@@ -7,8 +7,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * The opt-in check of the losses' {@code optCheckFinite(true)}: every value of the float
- * predictions a loss reads must be finite (no NaN, no ±∞).
+ * The check that every value of the float predictions a loss or metric reads is finite (no NaN, no
+ * ±∞): opt-in for the losses ({@code optCheckFinite(true)}), always on for the metrics (where the
+ * argmax of NaN logits would count as some class).
  *
  * <p>A good input costs one device-to-host copy of a single boolean (\( \forall i: x_i - x_i = 0
  * \), see {@link ValueChecks#isFinite}); the count and the position of the first bad value are read

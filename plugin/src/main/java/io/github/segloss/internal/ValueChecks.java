@@ -215,19 +215,31 @@ public final class ValueChecks {
 
     private static void failOnBad(
             NDArray values, NDArray ok, String name, String rule, NDArray original) {
-        NDArray bad = ok.logicalNot();
-        if (!bad.any().getBoolean()) {
+        NDArray badMask = ok.logicalNot();
+        if (!badMask.any().getBoolean()) {
             return;
         }
-        long count = bad.toType(DataType.INT64, false).sum().getLong();
-        long first = bad.toType(DataType.INT32, false).argMax().getLong();
-        double value = values.get(first).toType(DataType.FLOAT64, false).getDouble();
+        long count = badMask.toType(DataType.INT64, false).sum().getLong();
+        long first = badMask.toType(DataType.INT32, false).argMax().getLong();
+        NDArray bad = values.get(first);
+        // integers (widened to int64) exactly, floats as the float or double they are
+        String value;
+        if (bad.getDataType() == DataType.INT64) {
+            value = Long.toString(bad.getLong());
+        } else {
+            double number = bad.toType(DataType.FLOAT64, false).getDouble();
+            if (isExactWhole(number) || bad.getDataType() == DataType.FLOAT64) {
+                value = format(number);
+            } else {
+                value = Float.toString((float) number); // 1e20f as 1.0E20, not 1.00000002E20
+            }
+        }
         throw new IllegalArgumentException(
                 name
                         + " must be "
                         + rule
                         + ", got "
-                        + format(value)
+                        + value
                         + " at flat position "
                         + first
                         + " ("
@@ -239,9 +251,19 @@ public final class ValueChecks {
                         + ")");
     }
 
-    private static String format(double value) {
-        return value == Math.rint(value) && !Double.isInfinite(value)
-                ? Long.toString((long) value)
-                : Double.toString(value);
+    /**
+     * A value as the message shows it: whole numbers that a long holds exactly without a decimal
+     * point (255, -2147483648), any other value as a double (0.5, 1.0E20, NaN, Infinity), never
+     * clamped to the range of a long.
+     */
+    static String format(double value) {
+        return isExactWhole(value) ? Long.toString((long) value) : Double.toString(value);
     }
+
+    private static boolean isExactWhole(double value) {
+        return value == Math.rint(value) && Math.abs(value) <= EXACT_LONG;
+    }
+
+    /** 2^53: every whole double up to this magnitude converts to a long exactly. */
+    private static final double EXACT_LONG = 0x1p53;
 }

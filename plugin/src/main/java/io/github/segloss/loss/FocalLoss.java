@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.ClassIndexLabels;
 import io.github.segloss.internal.EmptyBatch;
+import io.github.segloss.internal.EvaluationInputs;
 import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.SafeMath;
 import io.github.segloss.internal.Scalars;
@@ -94,6 +95,10 @@ public class FocalLoss extends Loss {
     /** {@inheritDoc} */
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
+        return EvaluationInputs.evaluate(labels, predictions, this::compute);
+    }
+
+    private NDArray compute(NDList labels, NDList predictions) {
         NDArray logits = predictions.head();
         FiniteCheck.requireFinite(checkFinite, logits, "logits");
         Shapes.requireFloat(logits, "logits", 2, "(N, C, d1..dk)");
@@ -134,7 +139,8 @@ public class FocalLoss extends Loss {
         if (EmptyBatch.isEmpty(logits)) { // no element: 0 on every engine (see EmptyBatch)
             return EmptyBatch.loss(logits);
         }
-        NDArray logProb = fromLogits ? logits.logSoftmax(1) : clampProbabilities(logits).log();
+        NDArray logProb =
+                fromLogits ? SafeMath.logSoftmax(logits) : clampProbabilities(logits).log();
         NDArray logPt = target.pick(logProb).neg();
         NDArray focal = focalTerm(logPt);
         NDArray valid = target.valid();

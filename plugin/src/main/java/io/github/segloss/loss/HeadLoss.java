@@ -3,6 +3,7 @@ package io.github.segloss.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
+import io.github.segloss.internal.EvaluationInputs;
 import io.github.segloss.internal.FiniteCheck;
 
 /**
@@ -93,6 +94,8 @@ public final class HeadLoss extends WeightedLoss {
                             + predictions.size()
                             + " prediction(s)");
         }
+        // every head's prediction and the labels on one engine and device
+        EvaluationInputs.require(labels, predictions);
         NDArray prediction = predictions.get(headIndex);
         FiniteCheck.requireFinite(
                 checkFinite, prediction, "predictions[" + headIndex + "] of head " + getName());

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.EmptyBatch;
+import io.github.segloss.internal.EvaluationInputs;
 import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.MaskHeadInputs;
 import io.github.segloss.internal.SafeMath;
@@ -66,6 +67,10 @@ public class MaskRcnnMaskLoss extends Loss {
     /** {@inheritDoc} */
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
+        return EvaluationInputs.evaluate(labels, predictions, this::compute);
+    }
+
+    private NDArray compute(NDList labels, NDList predictions) {
         FiniteCheck.requireFinite(checkFinite, predictions.head(), "maskLogits");
         MaskHeadInputs inputs = MaskHeadInputs.of(labels, predictions, classAgnostic);
         NDArray logits = inputs.logits();

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.EmptyBatch;
+import io.github.segloss.internal.EvaluationInputs;
 import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.SafeMath;
 import io.github.segloss.internal.Shapes;
@@ -57,6 +58,10 @@ public class MaskedL2Loss extends Loss {
     /** {@inheritDoc} */
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
+        return EvaluationInputs.evaluate(labels, predictions, this::compute);
+    }
+
+    private NDArray compute(NDList labels, NDList predictions) {
         NDArray prediction = predictions.head();
         FiniteCheck.requireFinite(checkFinite, prediction, "prediction");
         Shapes.requireFloat(prediction, "prediction", 0, "any");

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.ClassIndexLabels;
 import io.github.segloss.internal.EmptyBatch;
+import io.github.segloss.internal.EvaluationInputs;
 import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.SafeMath;
 import io.github.segloss.internal.Scalars;
@@ -57,6 +58,10 @@ public class OhemCrossEntropyLoss extends Loss {
     /** {@inheritDoc} */
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
+        return EvaluationInputs.evaluate(labels, predictions, this::compute);
+    }
+
+    private NDArray compute(NDList labels, NDList predictions) {
         NDArray logits = predictions.head();
         FiniteCheck.requireFinite(checkFinite, logits, "logits");
         Shapes.requireFloat(logits, "logits", 2, "(N, C) or (N, C, d1..dk)");
@@ -64,7 +69,7 @@ public class OhemCrossEntropyLoss extends Loss {
         if (EmptyBatch.isEmpty(logits)) { // no element: 0 on every engine (see EmptyBatch)
             return EmptyBatch.loss(logits, "classWeights", classWeights);
         }
-        NDArray logProb = target.pick(logits.logSoftmax(1));
+        NDArray logProb = target.pick(SafeMath.logSoftmax(logits));
         NDArray pixelLoss = logProb.neg();
         if (classWeights != null) {
             NDArray weights = Settings.onClassAxis("classWeights", classWeights, logits, false);

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.EmptyBatch;
+import io.github.segloss.internal.EvaluationInputs;
 import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.SafeMath;
 import io.github.segloss.internal.Scalars;
@@ -86,6 +87,10 @@ public abstract class OverlapLoss extends Loss {
     /** {@inheritDoc} */
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
+        return EvaluationInputs.evaluate(labels, predictions, this::compute);
+    }
+
+    private NDArray compute(NDList labels, NDList predictions) {
         NDArray logits = predictions.head();
         FiniteCheck.requireFinite(checkFinite, logits, "logits");
         SegmentationTargets targets =
@@ -119,7 +124,7 @@ public abstract class OverlapLoss extends Loss {
             return logits;
         }
         return mode == SegmentationMode.MULTICLASS
-                ? logits.logSoftmax(1).exp()
+                ? SafeMath.logSoftmax(logits).exp()
                 : Activation.sigmoid(logits);
     }
 

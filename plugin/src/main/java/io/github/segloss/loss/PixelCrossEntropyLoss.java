@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.ClassIndexLabels;
 import io.github.segloss.internal.EmptyBatch;
+import io.github.segloss.internal.EvaluationInputs;
 import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.SafeMath;
 import io.github.segloss.internal.Scalars;
@@ -95,6 +96,10 @@ public class PixelCrossEntropyLoss extends Loss {
     /** {@inheritDoc} */
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
+        return EvaluationInputs.evaluate(labels, predictions, this::compute);
+    }
+
+    private NDArray compute(NDList labels, NDList predictions) {
         NDArray logits = predictions.head();
         FiniteCheck.requireFinite(checkFinite, logits, "logits");
         Shapes.requireFloat(logits, "logits", 2, "(N, C) or (N, C, d1..dk)");
@@ -107,7 +112,7 @@ public class PixelCrossEntropyLoss extends Loss {
             return EmptyBatch.loss(logits, "classWeights", classWeights);
         }
 
-        NDArray logProb = logits.logSoftmax(1);
+        NDArray logProb = SafeMath.logSoftmax(logits);
         NDArray targetLogProb = target.pick(logProb);
         NDArray pixelWeight = target.valid();
         NDArray weights = null;

@@ -3,6 +3,7 @@ package io.github.segloss.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
+import io.github.segloss.internal.EvaluationInputs;
 import io.github.segloss.internal.EvaluationMemo;
 import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.Scalars;
@@ -91,6 +92,7 @@ public class WeightedLoss extends Loss {
      */
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
+        EvaluationInputs.require(labels, predictions);
         NDArray remembered = memo.recall(labels, predictions);
         if (remembered != null) {
             return remembered;

@@ -44,14 +44,26 @@ final class Accumulators<T> {
      *
      * @param keys the accumulators' keys
      * @param value the value to add
-     * @throws IllegalArgumentException if a key has no accumulator (then none is updated)
+     * @throws IllegalArgumentException if a key has no accumulator (then none is updated), or if
+     *     the sum overflows (then that accumulator and the following ones keep their values)
      */
     void add(String[] keys, T value) {
         for (String key : keys) {
             get(key);
         }
         for (String key : keys) {
-            values.computeIfPresent(key, (k, sum) -> plus.apply(sum, value));
+            try {
+                values.computeIfPresent(key, (k, sum) -> plus.apply(sum, value));
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException(
+                        "the counts cannot be added to accumulator \""
+                                + key
+                                + "\" of evaluator "
+                                + evaluator
+                                + ": "
+                                + e.getMessage(),
+                        e);
+            }
         }
     }
 

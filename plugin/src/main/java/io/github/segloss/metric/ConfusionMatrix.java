@@ -4,6 +4,11 @@ package io.github.segloss.metric;
  * An immutable C×C confusion matrix of pixel counts: \( n_{ij} \) pixels of true class \(i\) (row)
  * were predicted as class \(j\) (column). Matrices add element-wise, so counts from several
  * batches, devices or workers merge by addition.
+ *
+ * <p>Counts are longs, and so is their total: every union of the IoU (at most the total) is then
+ * exact. A sum beyond {@link Long#MAX_VALUE} (\(9.2 \cdot 10^{18}\) pixels, centuries of images)
+ * can only come from merged matrices and raises an {@link ArithmeticException} that names the
+ * counts, which the evaluator reports with the accumulator's name.
  */
 final class ConfusionMatrix {
 
@@ -59,6 +64,7 @@ final class ConfusionMatrix {
                             + (counts == null ? "null" : counts.length + " rows"));
         }
         long[][] copy = new long[numClasses][];
+        long total = 0;
         for (int i = 0; i < numClasses; i++) {
             if (counts[i] == null || counts[i].length != numClasses) {
                 throw new IllegalArgumentException(
@@ -81,6 +87,21 @@ final class ConfusionMatrix {
                                     + ", column "
                                     + j);
                 }
+                if (counts[i][j] > Long.MAX_VALUE - total) {
+                    throw new IllegalArgumentException(
+                            "counts must total at most "
+                                    + Long.MAX_VALUE
+                                    + " pixels, got more by row "
+                                    + i
+                                    + ", column "
+                                    + j
+                                    + " ("
+                                    + counts[i][j]
+                                    + " after "
+                                    + total
+                                    + ")");
+                }
+                total += counts[i][j];
             }
             copy[i] = counts[i].clone();
         }
@@ -92,13 +113,46 @@ final class ConfusionMatrix {
      *
      * @param other the other matrix
      * @return the element-wise sum
+     * @throws ArithmeticException naming the counts, if a count or the total of the sum exceeds
+     *     {@link Long#MAX_VALUE}
      */
     ConfusionMatrix plus(ConfusionMatrix other) {
         long[][] sum = new long[counts.length][];
+        long total = 0;
         for (int i = 0; i < counts.length; i++) {
-            sum[i] = counts[i].clone();
+            sum[i] = new long[counts.length];
             for (int j = 0; j < counts.length; j++) {
-                sum[i][j] = Math.addExact(sum[i][j], other.counts[i][j]);
+                long a = counts[i][j];
+                long b = other.counts[i][j];
+                if (b > Long.MAX_VALUE - a) {
+                    throw new ArithmeticException(
+                            "the pixels of true class "
+                                    + i
+                                    + " predicted as "
+                                    + j
+                                    + " would number "
+                                    + a
+                                    + " + "
+                                    + b
+                                    + ", more than a long holds ("
+                                    + Long.MAX_VALUE
+                                    + ")");
+                }
+                sum[i][j] = a + b;
+                if (sum[i][j] > Long.MAX_VALUE - total) {
+                    throw new ArithmeticException(
+                            "the matrix would count more than "
+                                    + Long.MAX_VALUE
+                                    + " pixels in total (a long's limit), "
+                                    + total
+                                    + " before true class "
+                                    + i
+                                    + " predicted as "
+                                    + j
+                                    + " adds "
+                                    + sum[i][j]);
+                }
+                total += sum[i][j];
             }
         }
         return new ConfusionMatrix(sum);

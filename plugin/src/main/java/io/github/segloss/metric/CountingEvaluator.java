@@ -3,6 +3,8 @@ package io.github.segloss.metric;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.evaluator.Evaluator;
+import io.github.segloss.internal.EvaluationInputs;
+import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.HostArrays;
 import java.util.function.BinaryOperator;
 
@@ -37,6 +39,25 @@ abstract class CountingEvaluator<C> extends Evaluator {
      * @return the batch's counts
      */
     abstract C count(NDList labels, NDList predictions);
+
+    /**
+     * Checks a batch's inputs, then counts it: both lists hold an array, all arrays share the
+     * engine and device of the predictions, and the predictions read ({@code predictions[0]}) are
+     * finite, for a NaN or an infinity must never count as a correct prediction (the argmax of NaN
+     * logits is some class). The finite check costs two element-wise passes and one reduction over
+     * the predictions, and one boolean copied to the host.
+     *
+     * @param labels the labels
+     * @param predictions the predictions
+     * @return the batch's counts
+     * @throws IllegalArgumentException if a list is empty, an array lives on another engine or
+     *     device, or a prediction is NaN or infinite (with the count and the first position)
+     */
+    private C checkedCount(NDList labels, NDList predictions) {
+        EvaluationInputs.require(labels, predictions);
+        FiniteCheck.requireFinite(true, predictions.head(), "predictions");
+        return count(labels, predictions);
+    }
 
     /**
      * The reported number of some counts (NaN when nothing was counted).
@@ -75,7 +96,7 @@ abstract class CountingEvaluator<C> extends Evaluator {
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
         return HostArrays.scalar(
-                predictions.head().getManager(), value(count(labels, predictions)));
+                predictions.head().getManager(), value(checkedCount(labels, predictions)));
     }
 
     /** {@inheritDoc} */
@@ -93,7 +114,7 @@ abstract class CountingEvaluator<C> extends Evaluator {
     /** {@inheritDoc} */
     @Override
     public void updateAccumulators(String[] keys, NDList labels, NDList predictions) {
-        accumulators.add(keys, count(labels, predictions));
+        accumulators.add(keys, checkedCount(labels, predictions));
     }
 
     /** {@inheritDoc} */

@@ -1,6 +1,7 @@
 package io.github.segloss.metric;
 
 import ai.djl.ndarray.NDList;
+import java.util.Locale;
 
 /**
  * Mean intersection over union of semantic segmentation, accumulated as a C×C confusion matrix of
@@ -46,7 +47,8 @@ public class MeanIoU extends CountingEvaluator<ConfusionMatrix> {
      * @param numClasses the number of classes C, at least 1
      * @param ignoreIndex the label that marks pixels without a class; a value inside {@code [0, C)}
      *     leaves that class's pixels uncounted
-     * @throws IllegalArgumentException if numClasses is below 1
+     * @throws IllegalArgumentException if numClasses is below 1, or its C×C matrix of longs needs
+     *     more than a quarter of the JVM's maximum heap
      */
     public MeanIoU(String name, int numClasses, int ignoreIndex) {
         super(name, ConfusionMatrix.empty(requireClasses(numClasses)), ConfusionMatrix::plus);
@@ -116,6 +118,23 @@ public class MeanIoU extends CountingEvaluator<ConfusionMatrix> {
     private static int requireClasses(int numClasses) {
         if (numClasses < 1) {
             throw new IllegalArgumentException("numClasses must be >= 1, got " + numClasses);
+        }
+        // an accumulator, a batch's matrix and their sum exist at once: each must fit in a
+        // quarter of the heap, or the constructor (or a later update) dies of OutOfMemoryError
+        double bytes = 8.0 * numClasses * numClasses;
+        long heap = Runtime.getRuntime().maxMemory();
+        if (bytes > heap / 4.0) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            Locale.ROOT,
+                            "numClasses = %d needs a %d×%d confusion matrix of longs (%.3g GB)"
+                                    + " per accumulator and batch, more than a quarter of the"
+                                    + " JVM's maximum heap (%.3g GB, -Xmx)",
+                            numClasses,
+                            numClasses,
+                            numClasses,
+                            bytes / 1e9,
+                            heap / 1e9));
         }
         return numClasses;
     }
