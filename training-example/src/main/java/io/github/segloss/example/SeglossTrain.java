@@ -4,6 +4,7 @@ import io.github.segloss.example.cli.MaskCommand;
 import io.github.segloss.example.cli.PredictCommand;
 import io.github.segloss.example.cli.SemanticCommand;
 import io.github.segloss.example.report.Headless;
+import io.github.segloss.example.report.OutputWriteException;
 import io.github.segloss.example.train.OutOfMemory;
 import io.github.segloss.example.train.TrainingDivergedException;
 import io.github.segloss.example.train.TrainingOutOfMemoryException;
@@ -38,6 +39,12 @@ public final class SeglossTrain implements Callable<Integer> {
     public static final int OUT_OF_MEMORY = 4;
 
     /**
+     * Exit code for an output that cannot be written: a full disk, a read-only folder, an {@code
+     * --output} that is a file ({@link OutputWriteException}).
+     */
+    public static final int CANNOT_WRITE = 5;
+
+    /**
      * Runs the command and exits with its code.
      *
      * @param args the command line
@@ -57,8 +64,10 @@ public final class SeglossTrain implements Callable<Integer> {
      * Runs the command.
      *
      * @param args the command line
-     * @return 0 on success; with one line on standard error, 2 for bad input, 3 for a diverged run
-     *     ({@link TrainingDivergedException}), 4 for running out of memory; 1 for other failures
+     * @return 0 on success; with one line on standard error, 2 for bad input (and an output folder
+     *     that another run holds), 3 for a diverged run ({@link TrainingDivergedException}), 4 for
+     *     running out of memory, 5 for an output that cannot be written ({@link
+     *     OutputWriteException}); 1 for other failures
      */
     public static int execute(String... args) {
         CommandLine commandLine = new CommandLine(new SeglossTrain());
@@ -95,6 +104,11 @@ public final class SeglossTrain implements Callable<Integer> {
                     if (outOfMemory != null) {
                         err.println("segloss-train: " + outOfMemory.getMessage());
                         return OUT_OF_MEMORY;
+                    }
+                    OutputWriteException unwritable = cause(exception, OutputWriteException.class);
+                    if (unwritable != null) {
+                        err.println("segloss-train: " + unwritable.getMessage());
+                        return CANNOT_WRITE;
                     }
                     IllegalArgumentException badInput = badInput(exception);
                     if (badInput != null) {

@@ -100,6 +100,7 @@ public final class MaskCommand implements Callable<Integer> {
                         options.maxImagePixels);
         new MaskTraining(settings, System.out)
                 .optSkipNonFiniteBatches(options.skipNonFiniteBatches)
+                .optOverwrite(options.overwrite)
                 .run();
         return 0;
     }

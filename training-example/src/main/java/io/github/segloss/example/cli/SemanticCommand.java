@@ -113,6 +113,7 @@ public final class SemanticCommand implements Callable<Integer> {
                         options.maxImagePixels);
         new SemanticTraining(settings, System.out)
                 .optSkipNonFiniteBatches(options.skipNonFiniteBatches)
+                .optOverwrite(options.overwrite)
                 .run();
         return 0;
     }

@@ -67,6 +67,13 @@ final class TrainingOptions {
     boolean resume;
 
     @Option(
+            names = "--overwrite",
+            description =
+                    "delete the files of an earlier run in --output first (its checkpoints,"
+                            + " metrics.csv, pictures and summary.json; nothing else)")
+    boolean overwrite;
+
+    @Option(
             names = "--max-batches",
             defaultValue = "0",
             description =

@@ -26,8 +26,8 @@ import java.util.stream.Stream;
  * reader, or a run killed half-way, sees the previous file or the new one, never a part of one.
  *
  * <p>The temporary file is named {@code .<target name>.<random>.tmp}; it is deleted if the writer
- * throws, and the previous target is then left as it was. The target's folder is created if
- * missing.
+ * or the file system fails (a full disk, a read-only folder), and the previous target is then left
+ * as it was. The target's folder is created if missing.
  */
 public final class AtomicFiles {
 
@@ -42,7 +42,8 @@ public final class AtomicFiles {
      * @param target the file to write or replace
      * @param writer writes the content to the stream it is given; closing that stream only flushes
      *     it
-     * @throws IOException if the writer or the file system fails; the target is then unchanged and
+     * @throws OutputWriteException if the writer or the file system fails (its message names the
+     *     target and the problem, e.g. "No space left on device"); the target is then unchanged and
      *     the temporary file removed
      */
     public static void write(Path target, IoConsumer<OutputStream> writer) throws IOException {
@@ -54,8 +55,13 @@ public final class AtomicFiles {
             throw new IllegalArgumentException("target must name a file, got " + target);
         }
         Path folder = absolute.getParent();
-        Files.createDirectories(folder);
-        Path temp = createTemp(folder, fileName.toString());
+        Path temp;
+        try {
+            Files.createDirectories(folder);
+            temp = createTemp(folder, fileName.toString());
+        } catch (IOException e) {
+            throw new OutputWriteException(target, e);
+        }
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 OutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(channel));
@@ -69,6 +75,9 @@ public final class AtomicFiles {
                 Files.deleteIfExists(temp);
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
+            }
+            if (e instanceof IOException failure) {
+                throw new OutputWriteException(target, failure);
             }
             throw e;
         }

@@ -13,6 +13,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.segloss.example.report.AtomicFiles;
+import io.github.segloss.example.report.OutputWriteException;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.FilterOutputStream;
@@ -23,6 +24,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -34,6 +36,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -71,7 +74,11 @@ public final class Checkpoints {
 
     private static final Pattern CHECKPOINT = Pattern.compile("epoch-(\\d{4,})");
 
+    private static final Pattern UNFINISHED_NAME = Pattern.compile("\\.epoch-(\\d+)-.*");
+
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+
+    private static final int NAME_ATTEMPTS = 16;
 
     private Checkpoints() {}
 
@@ -90,13 +97,51 @@ public final class Checkpoints {
      * @param block the trained block
      * @param description what to record in {@code checkpoint.json}; "epoch" and "files" are added
      * @return the checkpoint's folder
-     * @throws IOException if writing fails
+     * @throws OutputWriteException if writing fails (a full disk, a read-only folder), naming the
+     *     checkpoint and the problem; the temporary folder is then deleted
      */
     public static Path save(Path folder, int epoch, Block block, JsonObject description)
             throws IOException {
-        Files.createDirectories(folder);
         Path target = folder.resolve(name(epoch));
-        Path temporary = Files.createTempDirectory(folder, UNFINISHED + epoch + "-");
+        Path temporary = null;
+        try {
+            Files.createDirectories(folder);
+            temporary = createTemporary(folder, epoch);
+            FaultHooks.reachedWriting("checkpoint:" + epoch + ":created", temporary);
+            write(temporary, epoch, block, description);
+            Path replaced = null;
+            if (Files.exists(target)) {
+                replaced =
+                        folder.resolve(UNFINISHED + epoch + "-replaced-" + temporary.getFileName());
+                move(target, replaced);
+                FaultHooks.reachedWriting("checkpoint:" + epoch + ":aside", target);
+            }
+            move(temporary, target);
+            temporary = null;
+            FaultHooks.reachedWriting("checkpoint:" + epoch + ":renamed", target);
+            syncFolder(folder);
+            if (replaced != null) {
+                deleteRecursively(replaced);
+            }
+            return target;
+        } catch (IOException | RuntimeException | Error e) {
+            if (temporary != null) {
+                try {
+                    deleteRecursively(temporary);
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            if (e instanceof IOException failure) {
+                throw new OutputWriteException(target, failure);
+            }
+            throw e;
+        }
+    }
+
+    /** Writes the checkpoint's files into its temporary folder, the description last. */
+    private static void write(Path temporary, int epoch, Block block, JsonObject description)
+            throws IOException {
         NDList parameters = new NDList();
         for (Pair<String, Parameter> entry : block.getParameters()) {
             NDArray array = entry.getValue().getArray();
@@ -112,7 +157,7 @@ public final class Checkpoints {
         } finally {
             parameters.close();
         }
-        FaultHooks.reached("checkpoint:" + epoch);
+        FaultHooks.reachedWriting("checkpoint:" + epoch, temporary.resolve(DESCRIPTION));
         if (!(block instanceof AbstractBlock)) {
             Path module = temporary.resolve(MODULE);
             writeDurably(module, out -> block.saveParameters(new DataOutputStream(out)));
@@ -124,17 +169,35 @@ public final class Checkpoints {
         byte[] text = GSON.toJson(json).getBytes(StandardCharsets.UTF_8);
         writeDurably(temporary.resolve(DESCRIPTION), out -> out.write(text));
         syncFolder(temporary);
-        Path replaced = null;
-        if (Files.exists(target)) {
-            replaced = folder.resolve(UNFINISHED + epoch + "-replaced-" + temporary.getFileName());
-            move(target, replaced);
+        FaultHooks.reachedWriting("checkpoint:" + epoch + ":described", temporary);
+    }
+
+    /**
+     * Creates the empty temporary folder {@code .epoch-N-<random>} with the permissions of any new
+     * folder (the user's umask), not the owner-only ones of {@link Files#createTempDirectory}.
+     */
+    private static Path createTemporary(Path folder, int epoch) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            String suffix = Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
+            try {
+                return Files.createDirectory(folder.resolve(UNFINISHED + epoch + "-" + suffix));
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == NAME_ATTEMPTS) {
+                    throw e;
+                }
+            }
         }
-        move(temporary, target);
-        syncFolder(folder);
-        if (replaced != null) {
-            deleteRecursively(replaced);
-        }
-        return target;
+    }
+
+    /**
+     * Returns the folder of an epoch's checkpoint, whether it exists or not.
+     *
+     * @param folder the run's checkpoint folder
+     * @param epoch the epoch
+     * @return {@code folder/epoch-NNNN}
+     */
+    static Path of(Path folder, int epoch) {
+        return folder.resolve(name(epoch));
     }
 
     /**
@@ -182,9 +245,14 @@ public final class Checkpoints {
      * @return true if the checkpoint can be loaded as written
      */
     public static boolean isComplete(Path checkpoint) {
+        return isComplete(checkpoint, epochOf(checkpoint));
+    }
+
+    /** Whether a folder holds the whole checkpoint of an epoch, whatever the folder's name. */
+    private static boolean isComplete(Path checkpoint, long epoch) {
         try {
             JsonObject json = description(checkpoint);
-            if (!json.has("epoch") || json.get("epoch").getAsLong() != epochOf(checkpoint)) {
+            if (!json.has("epoch") || json.get("epoch").getAsLong() != epoch) {
                 return false;
             }
             if (!json.has("files")) {
@@ -203,6 +271,56 @@ public final class Checkpoints {
     }
 
     /**
+     * Puts in place the checkpoints that a killed {@link #save} had written whole but not yet
+     * renamed: a temporary {@code .epoch-N-*} folder whose {@code checkpoint.json} is written and
+     * lists every file at its size becomes {@code epoch-NNNN} when no such folder exists (of two,
+     * the newer write wins over an old checkpoint renamed aside). Run it before {@link
+     * #removeUnfinished}.
+     *
+     * @param folder the run's checkpoint folder
+     * @return the checkpoints put in place
+     * @throws IOException if the folder cannot be listed or a rename fails
+     */
+    public static List<Path> recoverFinished(Path folder) throws IOException {
+        List<Path> recovered = new ArrayList<>();
+        List<Path> unfinished = unfinished(folder);
+        // new writes first, then old checkpoints renamed aside by a write that did not finish
+        List<Path> ordered = new ArrayList<>();
+        unfinished.stream().filter(p -> !isReplaced(p)).forEach(ordered::add);
+        unfinished.stream().filter(Checkpoints::isReplaced).forEach(ordered::add);
+        for (Path candidate : ordered) {
+            Matcher name = UNFINISHED_NAME.matcher(candidate.getFileName().toString());
+            if (!name.matches()) {
+                continue;
+            }
+            int epoch = Integer.parseInt(name.group(1));
+            Path target = of(folder, epoch);
+            if (!Files.exists(target) && isComplete(candidate, epoch)) {
+                move(candidate, target);
+                syncFolder(folder);
+                recovered.add(target);
+            }
+        }
+        return recovered;
+    }
+
+    private static boolean isReplaced(Path unfinished) {
+        return unfinished.getFileName().toString().contains("-replaced-");
+    }
+
+    private static List<Path> unfinished(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(folder)) {
+            return entries.filter(p -> p.getFileName().toString().startsWith(UNFINISHED))
+                    .filter(Files::isDirectory)
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    /**
      * Deletes what a killed {@link #save} left: the temporary {@code .epoch-*} folders.
      *
      * @param folder the run's checkpoint folder
@@ -210,19 +328,8 @@ public final class Checkpoints {
      * @throws IOException if one cannot be deleted
      */
     public static List<String> removeUnfinished(Path folder) throws IOException {
-        if (!Files.isDirectory(folder)) {
-            return List.of();
-        }
-        List<Path> unfinished;
-        try (Stream<Path> entries = Files.list(folder)) {
-            unfinished =
-                    entries.filter(p -> p.getFileName().toString().startsWith(UNFINISHED))
-                            .filter(Files::isDirectory)
-                            .sorted()
-                            .toList();
-        }
         List<String> names = new ArrayList<>();
-        for (Path path : unfinished) {
+        for (Path path : unfinished(folder)) {
             deleteRecursively(path);
             names.add(path.getFileName().toString());
         }
@@ -326,7 +433,8 @@ public final class Checkpoints {
         }
     }
 
-    private static void deleteRecursively(Path folder) throws IOException {
+    /** Deletes a folder and everything in it. */
+    static void deleteRecursively(Path folder) throws IOException {
         try (Stream<Path> walk = Files.walk(folder)) {
             for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(path);

@@ -4,6 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -21,13 +24,19 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@value #NAN}{@code =E:B,E:B...}: a NaN pixel in the first image of training batch B of
  *       epoch E (the way a corrupt sample or an overflow makes a loss NaN);
  *   <li>{@value #ALLOCATE}{@code =E:B:COUNT}: before training batch B of epoch E, ask the engine
- *       for COUNT floats on the batch's device (a real allocation failure when COUNT is absurd).
+ *       for COUNT floats on the batch's device (a real allocation failure when COUNT is absurd);
+ *   <li>{@value #DISK_FULL}{@code =POINT}: at a point of a checkpoint write, fail as a full disk
+ *       does ("No space left on device").
  * </ul>
  *
  * <p>The points: {@code batch:E:B} before training batch B of epoch E (1-based), {@code outputs:E}
- * after epoch E's {@code metrics.csv} and pictures and before its checkpoint, {@code checkpoint:E}
- * inside epoch E's checkpoint write, after its parameters are written to the temporary folder and
- * before its description and the rename.
+ * after epoch E's {@code metrics.csv} and pictures and before its checkpoint, and the stages of
+ * epoch E's checkpoint write: {@code checkpoint:E:created} once the empty temporary folder exists,
+ * {@code checkpoint:E} once the parameters are written into it, {@code checkpoint:E:described} once
+ * {@code checkpoint.json} is written too (before the rename), {@code checkpoint:E:aside} once an
+ * existing {@code epoch-NNNN} of the same epoch is renamed aside (only when there is one), {@code
+ * checkpoint:E:renamed} once the new folder is in place (before an old one renamed aside is
+ * deleted).
  */
 final class FaultHooks {
 
@@ -42,6 +51,9 @@ final class FaultHooks {
 
     /** The property naming the training batch that asks for an allocation, and its size. */
     static final String ALLOCATE = "segloss.test.allocateAt";
+
+    /** The property naming the checkpoint stage that fails as a full disk does. */
+    static final String DISK_FULL = "segloss.test.diskFullAt";
 
     /** What a reached point prints to standard error, followed by the point. */
     static final String MARKER = "segloss-test: at ";
@@ -69,6 +81,21 @@ final class FaultHooks {
                 LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
             }
             Runtime.getRuntime().halt(99);
+        }
+    }
+
+    /**
+     * Announces a point of a write, pauses there like {@link #reached}, and fails there as a full
+     * disk does if {@value #DISK_FULL} names it.
+     *
+     * @param point the point, e.g. {@code checkpoint:3:described}
+     * @param file the file being written, named in the failure
+     * @throws IOException "No space left on device" if {@value #DISK_FULL} names the point
+     */
+    static void reachedWriting(String point, Path file) throws IOException {
+        reached(point);
+        if (point.equals(System.getProperty(DISK_FULL))) {
+            throw new FileSystemException(file.toString(), null, "No space left on device");
         }
     }
 

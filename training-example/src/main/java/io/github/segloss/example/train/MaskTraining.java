@@ -75,6 +75,8 @@ public final class MaskTraining {
     private ExecutorService loaders;
     private DataChecks checks;
     private int skipNonFiniteBatches;
+    private boolean overwrite;
+    private StopNotice stop;
 
     /**
      * Creates a run.
@@ -105,6 +107,18 @@ public final class MaskTraining {
     }
 
     /**
+     * Lets a fresh run delete the files of an earlier run in its output folder first ({@code
+     * --overwrite}); without it such a run is refused. Only the files a run writes are deleted.
+     *
+     * @param overwrite whether to delete an earlier run's files
+     * @return this run
+     */
+    public MaskTraining optOverwrite(boolean overwrite) {
+        this.overwrite = overwrite;
+        return this;
+    }
+
+    /**
      * Trains.
      *
      * <p>A run killed at any moment leaves its complete checkpoints, {@code metrics.csv} and
@@ -117,6 +131,16 @@ public final class MaskTraining {
      */
     public Map<String, Object> run() throws IOException {
         settings.validate();
+        try (RunLock lock =
+                        OutputFolder.claim(settings.output(), settings.resume(), overwrite, out);
+                StopNotice notice =
+                        StopNotice.register(settings.output().resolve(RunFiles.CHECKPOINTS))) {
+            stop = notice;
+            return runInClaimedFolder();
+        }
+    }
+
+    private Map<String, Object> runInClaimedFolder() throws IOException {
         checks = DataChecks.of(settings.maxImagePixels(), settings.skipBadSamples(), out::println);
         loaders = Loaders.start("segloss-mask-data");
         try {
@@ -170,8 +194,8 @@ public final class MaskTraining {
 
         Path output = settings.output();
         Path checkpoints = output.resolve("checkpoints");
-        RunStart.removeUnfinished(output, out);
-        RunStart runStart = RunStart.find(output, settings.resume(), "mask");
+        RunStart runStart =
+                RunStart.find(output, settings.resume(), description(classes, maskClasses, 0));
         int firstEpoch = runStart.firstEpoch();
 
         MaskRcnnMaskLoss loss =
@@ -209,7 +233,7 @@ public final class MaskTraining {
                         new Shape(batch, 3, size, size),
                         new Shape(batch, 4),
                         new Shape(batch));
-                List<EpochMetrics> history = runStart.history(output, objectClasses);
+                List<EpochMetrics> history = runStart.history(output, objectClasses, out);
 
                 Map<String, Double> lastRates = new LinkedHashMap<>();
                 NonFiniteBatches guard =
@@ -256,7 +280,9 @@ public final class MaskTraining {
                                     checkpoints,
                                     epoch,
                                     net,
-                                    description(classes, maskClasses, guard.skipped())));
+                                    RunStart.withMetrics(
+                                            description(classes, maskClasses, guard.skipped()),
+                                            row)));
                 }
                 Map<String, Object> summary =
                         summary(classes, objectClasses, history, lastRates, guard.skipped());
@@ -301,6 +327,7 @@ public final class MaskTraining {
         try {
             for (InstanceBatch instances : batches.epoch(epoch - 1, loaders, PREFETCH)) {
                 done++;
+                stop.batch(epoch, done);
                 if (instances.instances() > 0) {
                     try (NDManager manager = trainer.getManager().newSubManager()) {
                         Batch batch = RoiBatch.create(manager, instances, done, batches.size());

@@ -6,8 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.Trainer;
 import com.google.gson.JsonObject;
-import io.github.segloss.example.report.AtomicFiles;
 import io.github.segloss.example.report.EpochMetrics;
+import io.github.segloss.example.report.EpochMetricsJson;
 import io.github.segloss.example.report.MetricsCsv;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -25,8 +25,9 @@ import java.util.TreeMap;
  * exactly), otherwise at epoch 1, optionally from a {@code --pretrained} checkpoint whose
  * compatible parameters are copied.
  *
- * <p>A run killed before it ended may have left a temporary checkpoint folder and temporary files
- * of its atomic writes; {@link #removeUnfinished} deletes them before the run starts.
+ * <p>A resumed run must keep the task, classes, engine and model settings of its checkpoint ({@link
+ * ResumeCheck}). Each checkpoint also keeps its epoch's metrics, from which {@link #history}
+ * rebuilds a lost or damaged {@code metrics.csv}.
  *
  * @param checkpoint the checkpoint to resume from, if any
  * @param epochsDone the epochs that checkpoint completed (0 without one)
@@ -37,21 +38,19 @@ record RunStart(Optional<Path> checkpoint, int epochsDone, int skippedNonFinite)
     /** The key of the skipped non-finite batches in {@code checkpoint.json}. */
     static final String SKIPPED_NON_FINITE = "skippedNonFiniteBatches";
 
+    /** The key of the epoch's metrics in {@code checkpoint.json}. */
+    static final String METRICS = "metrics";
+
     /**
-     * Deletes what a killed run left in its output folder: temporary checkpoint folders and the
-     * temporary files of cut-off atomic writes; says what it deleted.
+     * Adds an epoch's metrics to the description of its checkpoint.
      *
-     * @param output the run's output folder
-     * @param out where the report goes
-     * @throws IOException if something cannot be deleted
+     * @param description the checkpoint's description
+     * @param metrics the epoch's metrics
+     * @return the description, with the metrics under {@value #METRICS}
      */
-    static void removeUnfinished(Path output, PrintStream out) throws IOException {
-        List<String> removed = new ArrayList<>();
-        removed.addAll(Checkpoints.removeUnfinished(output.resolve("checkpoints")));
-        removed.addAll(AtomicFiles.deleteLeftovers(output));
-        if (!removed.isEmpty()) {
-            out.println("removed what an interrupted run left: " + String.join(", ", removed));
-        }
+    static JsonObject withMetrics(JsonObject description, EpochMetrics metrics) {
+        description.add(METRICS, EpochMetricsJson.toJson(metrics));
+        return description;
     }
 
     /**
@@ -59,18 +58,21 @@ record RunStart(Optional<Path> checkpoint, int epochsDone, int skippedNonFinite)
      *
      * @param output the run's output folder
      * @param resume whether {@code --resume} was given
-     * @param task the run's task, "semantic" or "mask"
+     * @param current the description this run writes into its checkpoints: task, classes, engine
+     *     and model settings
      * @return the start
      * @throws IOException if the checkpoint folder cannot be read
-     * @throws IllegalArgumentException if the newest checkpoint is of another task
+     * @throws IllegalArgumentException if the newest checkpoint is of another task, or its classes,
+     *     engine or model settings differ from this run's
      */
-    static RunStart find(Path output, boolean resume, String task) throws IOException {
+    static RunStart find(Path output, boolean resume, JsonObject current) throws IOException {
         Optional<Path> latest =
                 resume ? Checkpoints.latest(output.resolve("checkpoints")) : Optional.empty();
         if (latest.isEmpty()) {
             return new RunStart(Optional.empty(), 0, 0);
         }
         JsonObject description = Checkpoints.description(latest.get());
+        String task = current.get("task").getAsString();
         String found = description.has("task") ? description.get("task").getAsString() : "";
         if (!found.equals(task)) {
             throw new IllegalArgumentException(
@@ -82,6 +84,7 @@ record RunStart(Optional<Path> checkpoint, int epochsDone, int skippedNonFinite)
                             + task
                             + " one");
         }
+        ResumeCheck.requireSameRun(latest.get(), description, current);
         int skipped =
                 description.has(SKIPPED_NON_FINITE)
                         ? description.get(SKIPPED_NON_FINITE).getAsInt()
@@ -155,26 +158,82 @@ record RunStart(Optional<Path> checkpoint, int epochsDone, int skippedNonFinite)
     }
 
     /**
-     * Returns the metrics of the epochs already done, read back from {@code metrics.csv}: one row
-     * per epoch up to {@link #epochsDone}. Rows of later epochs, written by a run killed before
-     * their checkpoint was complete, are dropped (those epochs are trained again), so the file the
-     * run rewrites holds exactly one row per epoch; of two rows of one epoch the later one is kept.
+     * Returns the metrics of the epochs already done, one row per epoch up to {@link #epochsDone}:
+     * read back from {@code metrics.csv}, and taken from the checkpoints for the epochs the file
+     * lacks, or for all of them when it cannot be read (truncated, damaged, of other classes); the
+     * rebuild is reported. Rows of later epochs, written by a run killed before their checkpoint
+     * was complete, are dropped (those epochs are trained again); of two rows of one epoch the
+     * later one is kept.
      *
      * @param output the run's output folder
      * @param classes the class names of the per-class columns
+     * @param out where the report of a rebuild goes
      * @return the rows up to {@link #epochsDone} by epoch, empty when starting afresh
-     * @throws IOException if the file cannot be read
+     * @throws IOException if the checkpoint folder cannot be read
      */
-    List<EpochMetrics> history(Path output, List<String> classes) throws IOException {
+    List<EpochMetrics> history(Path output, List<String> classes, PrintStream out)
+            throws IOException {
         Map<Integer, EpochMetrics> byEpoch = new TreeMap<>();
-        Path csv = output.resolve("metrics.csv");
-        if (checkpoint.isPresent() && Files.exists(csv)) {
-            for (EpochMetrics row : MetricsCsv.read(csv, classes)) {
-                if (row.epoch() <= epochsDone) {
-                    byEpoch.put(row.epoch(), row);
+        if (checkpoint.isEmpty()) {
+            return new ArrayList<>();
+        }
+        Path csv = output.resolve(RunFiles.METRICS);
+        String problem = null;
+        if (!Files.exists(csv)) {
+            problem = "missing";
+        } else {
+            try {
+                for (EpochMetrics row : MetricsCsv.read(csv, classes)) {
+                    if (row.epoch() <= epochsDone) {
+                        byEpoch.put(row.epoch(), row);
+                    }
                 }
+            } catch (IOException | IllegalArgumentException e) {
+                problem = e.getMessage();
+                byEpoch.clear();
             }
         }
+        List<Integer> rebuilt = new ArrayList<>();
+        List<Integer> lost = new ArrayList<>();
+        Path checkpoints = output.resolve(RunFiles.CHECKPOINTS);
+        for (int epoch = 1; epoch <= epochsDone; epoch++) {
+            if (byEpoch.containsKey(epoch)) {
+                continue;
+            }
+            EpochMetrics row = recorded(Checkpoints.of(checkpoints, epoch), epoch, classes);
+            if (row == null) {
+                lost.add(epoch);
+            } else {
+                byEpoch.put(epoch, row);
+                rebuilt.add(epoch);
+            }
+        }
+        if (!rebuilt.isEmpty() || !lost.isEmpty()) {
+            out.println(
+                    csv
+                            + (problem == null ? " lacks epochs" : ": " + problem)
+                            + "; rebuilt epoch(s) "
+                            + rebuilt
+                            + " from the checkpoints"
+                            + (lost.isEmpty() ? "" : "; no record of epoch(s) " + lost));
+        }
         return new ArrayList<>(byEpoch.values());
+    }
+
+    /** The metrics that an epoch's checkpoint recorded, or null where it has none that fit. */
+    private static EpochMetrics recorded(Path checkpoint, int epoch, List<String> classes) {
+        if (!Checkpoints.isComplete(checkpoint)) {
+            return null;
+        }
+        try {
+            JsonObject description = Checkpoints.description(checkpoint);
+            if (!description.has(METRICS)) {
+                return null;
+            }
+            EpochMetrics row = EpochMetricsJson.fromJson(description.getAsJsonObject(METRICS));
+            return row.epoch() == epoch && row.perClassIoU().length == classes.size() ? row : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 }

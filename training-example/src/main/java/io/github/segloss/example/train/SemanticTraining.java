@@ -64,6 +64,8 @@ public final class SemanticTraining {
     private ExecutorService loaders;
     private DataChecks checks;
     private int skipNonFiniteBatches;
+    private boolean overwrite;
+    private StopNotice stop;
 
     /**
      * Creates a run.
@@ -94,6 +96,18 @@ public final class SemanticTraining {
     }
 
     /**
+     * Lets a fresh run delete the files of an earlier run in its output folder first ({@code
+     * --overwrite}); without it such a run is refused. Only the files a run writes are deleted.
+     *
+     * @param overwrite whether to delete an earlier run's files
+     * @return this run
+     */
+    public SemanticTraining optOverwrite(boolean overwrite) {
+        this.overwrite = overwrite;
+        return this;
+    }
+
+    /**
      * Trains.
      *
      * <p>A run killed at any moment leaves its complete checkpoints, {@code metrics.csv} and
@@ -107,6 +121,16 @@ public final class SemanticTraining {
      */
     public Map<String, Object> run() throws IOException, TranslateException {
         settings.validate();
+        try (RunLock lock =
+                        OutputFolder.claim(settings.output(), settings.resume(), overwrite, out);
+                StopNotice notice =
+                        StopNotice.register(settings.output().resolve(RunFiles.CHECKPOINTS))) {
+            stop = notice;
+            return runInClaimedFolder();
+        }
+    }
+
+    private Map<String, Object> runInClaimedFolder() throws IOException, TranslateException {
         checks = DataChecks.of(settings.maxImagePixels(), settings.skipBadSamples(), out::println);
         loaders = Loaders.start("segloss-data");
         try {
@@ -138,8 +162,7 @@ public final class SemanticTraining {
         }
         Path output = settings.output();
         Path checkpoints = output.resolve("checkpoints");
-        RunStart.removeUnfinished(output, out);
-        RunStart runStart = RunStart.find(output, settings.resume(), "semantic");
+        RunStart runStart = RunStart.find(output, settings.resume(), description(classes, 0));
         // PSPNet's poly schedule, continued after the epochs of a resumed run
         Tracker schedule =
                 ShiftedTracker.poly(
@@ -164,7 +187,7 @@ public final class SemanticTraining {
                 runStart.initialize(
                         trainer, settings.pretrained(), out, new Shape(perDevice, 3, size, size));
                 requireClasses(trainer, numClasses);
-                List<EpochMetrics> history = runStart.history(output, classes);
+                List<EpochMetrics> history = runStart.history(output, classes, out);
                 SemanticDataset trainSet =
                         dataset(
                                 train,
@@ -208,7 +231,8 @@ public final class SemanticTraining {
                                     checkpoints,
                                     epoch,
                                     net,
-                                    description(classes, guard.skipped())));
+                                    RunStart.withMetrics(
+                                            description(classes, guard.skipped()), row)));
                 }
                 Map<String, Object> summary = summary(classes, history, guard.skipped());
                 if (checks.skipsBadSamples()) {
@@ -351,6 +375,7 @@ public final class SemanticTraining {
         try {
             for (Batch batch : trainer.iterateDataset(trainSet)) {
                 done++;
+                stop.batch(epoch, done);
                 guard.beforeBatch();
                 FaultHooks.beforeBatch(epoch, done, batch.getData());
                 if (DataParallelStep.forwardBackward(trainer, batch, guard, epoch, done)) {

@@ -23,6 +23,9 @@ final class ChildRun implements AutoCloseable {
     /** The exit code of a process killed by SIGKILL: 128 + 9. */
     static final int KILLED = 137;
 
+    /** The exit code of a JVM stopped by SIGTERM: 128 + 15. */
+    static final int TERMINATED = 143;
+
     private static final Duration PATIENCE = Duration.ofSeconds(180);
 
     private final Process process;
@@ -127,6 +130,24 @@ final class ChildRun implements AutoCloseable {
      */
     int kill() throws InterruptedException {
         process.destroyForcibly();
+        return waitFor();
+    }
+
+    /**
+     * Stops the process with SIGTERM ({@code kill -TERM}) and waits for it. Not {@link
+     * Process#destroy()}: it closes the process's output at once, losing what the process prints as
+     * it stops.
+     *
+     * @return its exit code, {@link #TERMINATED} if the signal ended it
+     */
+    int terminate() throws IOException, InterruptedException {
+        Process kill =
+                new ProcessBuilder("kill", "-TERM", Long.toString(process.pid()))
+                        .inheritIO()
+                        .start();
+        if (kill.waitFor() != 0) {
+            throw new AssertionError("kill -TERM " + process.pid() + " failed:\n" + output());
+        }
         return waitFor();
     }
 

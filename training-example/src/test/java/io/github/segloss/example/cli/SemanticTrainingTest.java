@@ -118,7 +118,12 @@ public class SemanticTrainingTest {
                         "--epochs", "2", "--resume", "--synthetic-classes", "background,circle"));
         SeglossTrainTest.Run run = SeglossTrainTest.run(args.toArray(new String[0]));
         assertEquals(run.code(), SeglossTrain.USAGE, run.err());
-        assertTrue(run.err().contains("does not fit the model"), run.err());
+        assertTrue(
+                ErrorLine.of(run)
+                        .contains(
+                                "the classes [\"background\",\"circle\"] differ from the"
+                                        + " checkpoint's [\"background\",\"circle\",\"square\",\"triangle\"]"),
+                run.err());
     }
 
     @Test

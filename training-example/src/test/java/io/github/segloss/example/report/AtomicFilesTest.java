@@ -58,7 +58,8 @@ public class AtomicFilesTest {
                                             throw new IOException("disk on fire");
                                         }));
 
-        assertEquals(thrown.getMessage(), "disk on fire");
+        assertEquals(thrown.getMessage(), "cannot write " + target + ": disk on fire");
+        assertEquals(thrown.getCause().getMessage(), "disk on fire");
         assertEquals(Files.readString(target), "previous");
         assertEquals(TempFolders.names(folder), List.of("a.txt"));
     }

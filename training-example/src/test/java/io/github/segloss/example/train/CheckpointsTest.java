@@ -3,6 +3,7 @@ package io.github.segloss.example.train;
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertTrue;
+import static org.testng.Assert.expectThrows;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -175,5 +176,69 @@ public class CheckpointsTest {
         }
         assertEquals(
                 Checkpoints.latest(folder).orElseThrow().getFileName().toString(), "epoch-10000");
+    }
+
+    @Test
+    public void checkpointFoldersGetTheUsersUmaskLikeAnyNewFolder() throws IOException {
+        Path folder = Files.createTempDirectory("segloss-ckpt-mode");
+        Path reference = Files.createDirectory(folder.resolve("reference"));
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            Path saved = Checkpoints.save(folder, 1, model(manager, 2, 0.1f), new JsonObject());
+            assertEquals(
+                    Files.getPosixFilePermissions(saved),
+                    Files.getPosixFilePermissions(reference),
+                    "as a folder created by the user");
+        }
+    }
+
+    @Test
+    public void aFullDiskDuringAWriteDeletesTheTemporaryFolderAndNamesTheCheckpoint()
+            throws IOException {
+        Path folder = Files.createTempDirectory("segloss-ckpt-full");
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            PspNet net = model(manager, 2, 0.1f);
+            Checkpoints.save(folder, 1, net, new JsonObject());
+            for (String stage :
+                    List.of("checkpoint:2:created", "checkpoint:2", "checkpoint:2:described")) {
+                System.setProperty(FaultHooks.DISK_FULL, stage);
+                try {
+                    IOException thrown =
+                            expectThrows(
+                                    IOException.class,
+                                    () -> Checkpoints.save(folder, 2, net, new JsonObject()));
+                    assertEquals(
+                            thrown.getMessage(),
+                            "cannot write "
+                                    + folder.resolve("epoch-0002")
+                                    + ": No space left on device",
+                            stage);
+                } finally {
+                    System.clearProperty(FaultHooks.DISK_FULL);
+                }
+                try (Stream<Path> left = Files.list(folder)) {
+                    assertEquals(
+                            left.map(p -> p.getFileName().toString()).toList(),
+                            List.of("epoch-0001"),
+                            stage + ": no temporary folder is left");
+                }
+            }
+        }
+    }
+
+    @Test
+    public void aWholeCheckpointLeftUnrenamedIsPutInPlaceAndACutOneRemoved() throws IOException {
+        Path folder = Files.createTempDirectory("segloss-ckpt-recover");
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            PspNet net = model(manager, 2, 0.1f);
+            Path first = Checkpoints.save(folder, 1, net, new JsonObject());
+            Path second = Checkpoints.save(folder, 2, net, new JsonObject());
+            Files.move(first, folder.resolve(".epoch-1-whole"));
+            Files.move(second, folder.resolve(".epoch-2-cut"));
+            Files.delete(folder.resolve(".epoch-2-cut").resolve(Checkpoints.PARAMETERS));
+        }
+        assertEquals(Checkpoints.recoverFinished(folder), List.of(folder.resolve("epoch-0001")));
+        assertTrue(Checkpoints.isComplete(folder.resolve("epoch-0001")));
+        assertEquals(Checkpoints.removeUnfinished(folder), List.of(".epoch-2-cut"));
+        assertEquals(Checkpoints.latest(folder).orElseThrow(), folder.resolve("epoch-0001"));
     }
 }

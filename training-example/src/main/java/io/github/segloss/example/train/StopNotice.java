@@ -1,0 +1,84 @@
+package io.github.segloss.example.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The one line a run prints when a signal (SIGTERM, SIGINT) stops it: a shutdown hook, registered
+ * for the run's life, says where the run was and which checkpoint {@code --resume} continues from,
+ * e.g. {@code segloss-train: stopped by a signal at epoch 3, batch 17; --resume continues after
+ * runs/semantic/checkpoints/epoch-0002}. The JVM then exits as the signal asks (143 for SIGTERM).
+ * The line goes to standard error; the checkpoint is the newest complete one on disk when the
+ * signal comes.
+ */
+final class StopNotice implements AutoCloseable {
+
+    private final Path checkpoints;
+    private final Thread hook;
+    private volatile int epoch;
+    private volatile int batch;
+
+    private StopNotice(Path checkpoints) {
+        this.checkpoints = checkpoints;
+        this.hook = new Thread(this::report, "segloss-stop-notice");
+    }
+
+    /**
+     * Registers the notice of a run.
+     *
+     * @param checkpoints the run's checkpoint folder
+     * @return the notice, to be told the progress and closed when the run ends
+     */
+    static StopNotice register(Path checkpoints) {
+        StopNotice notice = new StopNotice(checkpoints);
+        Runtime.getRuntime().addShutdownHook(notice.hook);
+        return notice;
+    }
+
+    /**
+     * Records the training batch the run is at.
+     *
+     * @param epoch the epoch (1-based)
+     * @param batch the batch in the epoch (1-based)
+     */
+    void batch(int epoch, int batch) {
+        this.epoch = epoch;
+        this.batch = batch;
+    }
+
+    /**
+     * Returns the line the notice prints.
+     *
+     * @return the line
+     */
+    String line() {
+        String where =
+                epoch == 0 ? "before the first batch" : "at epoch " + epoch + ", batch " + batch;
+        Optional<Path> latest;
+        try {
+            latest = Checkpoints.latest(checkpoints);
+        } catch (IOException | RuntimeException e) {
+            latest = Optional.empty();
+        }
+        String resume =
+                latest.map(path -> "--resume continues after " + path)
+                        .orElse("no checkpoint yet: --resume starts again at epoch 1");
+        return "segloss-train: stopped by a signal " + where + "; " + resume;
+    }
+
+    private void report() {
+        System.err.println(line());
+        System.err.flush();
+    }
+
+    /** Unregisters the notice: the run has ended by itself. */
+    @Override
+    public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook runs or has run
+        }
+    }
+}
