@@ -2,6 +2,7 @@ package io.github.segloss.target;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import io.github.segloss.internal.BilinearTaps;
 import io.github.segloss.internal.HostArrays;
 import io.github.segloss.internal.Shapes;
 
@@ -64,21 +65,7 @@ public final class BilinearResize {
      * @return the weights
      */
     static double[] weights(int in, int out, boolean alignCorners) {
-        double[] weights = new double[out * in];
-        for (int u = 0; u < out; u++) {
-            double source;
-            if (alignCorners) {
-                source = out > 1 ? u * (double) (in - 1) / (out - 1) : 0;
-            } else {
-                source = Math.max(0, (u + 0.5) * in / out - 0.5);
-            }
-            int low = Math.min((int) Math.floor(source), in - 1);
-            int high = Math.min(low + 1, in - 1);
-            double fraction = source - low;
-            weights[u * in + low] += 1 - fraction;
-            weights[u * in + high] += fraction;
-        }
-        return weights;
+        return BilinearTaps.of(in, out, alignCorners, 0, out).matrix(in);
     }
 
     private static NDArray matrix(NDArray like, double[] weights, int rows, int columns) {

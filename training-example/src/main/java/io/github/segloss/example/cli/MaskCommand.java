@@ -69,6 +69,15 @@ public final class MaskCommand implements Callable<Integer> {
                             + " size (default: ${DEFAULT-VALUE})")
     float jitter;
 
+    @Option(
+            names = "--max-rois-per-image",
+            defaultValue = "" + MaskTraining.DEFAULT_MAX_ROIS_PER_IMAGE,
+            description =
+                    "train on at most this many instances (RoIs) per image, a seeded random sample"
+                            + " of each image that has more, as Mask R-CNN samples its RoIs;"
+                            + " validation counts every instance (default: ${DEFAULT-VALUE})")
+    int maxRoisPerImage;
+
     /** {@inheritDoc} */
     @Override
     public Integer call() throws Exception {
@@ -101,6 +110,7 @@ public final class MaskCommand implements Callable<Integer> {
         new MaskTraining(settings, System.out)
                 .optSkipNonFiniteBatches(options.skipNonFiniteBatches)
                 .optOverwrite(options.overwrite)
+                .optMaxRoisPerImage(maxRoisPerImage)
                 .run();
         return 0;
     }

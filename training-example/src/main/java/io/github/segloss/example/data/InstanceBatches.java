@@ -2,13 +2,16 @@ package io.github.segloss.example.data;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -26,9 +29,15 @@ import java.util.concurrent.ExecutorService;
  * clipped to the image; a box that would become narrower or lower than one pixel keeps its original
  * coordinates. Validation uses the tight boxes.
  *
- * <p>Reproducibility: sample {@code i} of epoch {@code e} draws its augmentation and then its
- * jitter from {@code new Random(mix(seed, e, i))}, so a batch depends only on the seed, the epoch
- * and its position, not on the thread that loads it.
+ * <p>RoIs per image ({@link #optMaxRoisPerImage}): an image with more instances than the cap keeps
+ * a uniform random sample of that many (in their original order), as Mask R-CNN trains its mask
+ * head on a sample of each image's RoIs (detectron2: 512 proposals per image, at most 25%
+ * foreground, so at most 128 masks), so the memory of a batch is bounded whatever the annotations.
+ * The images capped so far are counted ({@link #cappedImages}).
+ *
+ * <p>Reproducibility: sample {@code i} of epoch {@code e} draws its augmentation, then its RoI
+ * sample (only when capped), then its jitter from {@code new Random(mix(seed, e, i))}, so a batch
+ * depends only on the seed, the epoch and its position, not on the thread that loads it.
  */
 public final class InstanceBatches {
 
@@ -42,6 +51,8 @@ public final class InstanceBatches {
     private final float jitter;
     private final long seed;
     private final int batches;
+    private final Set<Integer> capped = ConcurrentHashMap.newKeySet();
+    private int maxRoisPerImage;
 
     /**
      * Creates the batches of one split.
@@ -97,6 +108,31 @@ public final class InstanceBatches {
     }
 
     /**
+     * Caps the instances of each image: an image with more keeps a seeded random sample of {@code
+     * cap} of them. Without a cap (the default) every instance is kept. Call before loading.
+     *
+     * @param cap the most instances (RoIs) per image, >= 1
+     * @return these batches
+     * @throws IllegalArgumentException if cap is below 1
+     */
+    public InstanceBatches optMaxRoisPerImage(int cap) {
+        if (cap < 1) {
+            throw new IllegalArgumentException("--max-rois-per-image must be >= 1, got " + cap);
+        }
+        this.maxRoisPerImage = cap;
+        return this;
+    }
+
+    /**
+     * Returns the number of distinct images whose instances were capped so far, in any epoch.
+     *
+     * @return the count, 0 without a cap
+     */
+    public int cappedImages() {
+        return capped.size();
+    }
+
+    /**
      * Returns the class names of the source; an instance of class index c has class id c − 1.
      *
      * @return the class names, "background" (or the source's class 0) first
@@ -141,6 +177,10 @@ public final class InstanceBatches {
                     augmentation == null
                             ? JointAugmentation.resizeTo(sample, outputSize)
                             : augmentation.apply(sample, random);
+            if (maxRoisPerImage > 0 && sample.instances().size() > maxRoisPerImage) {
+                sample = capped(sample, random);
+                capped.add(index);
+            }
             if (!sample.instances().isEmpty()) {
                 samples.add(sample);
                 randoms.add(random);
@@ -179,6 +219,35 @@ public final class InstanceBatches {
             }
         }
         return order;
+    }
+
+    /** The sample with a uniform random choice of maxRoisPerImage of its instances, in order. */
+    private Sample capped(Sample sample, Random random) {
+        List<Instance> all = sample.instances();
+        int[] order = new int[all.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        // a partial Fisher-Yates shuffle: the first maxRoisPerImage places are the sample
+        for (int i = 0; i < maxRoisPerImage; i++) {
+            int j = i + random.nextInt(order.length - i);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        int[] chosen = Arrays.copyOf(order, maxRoisPerImage);
+        Arrays.sort(chosen);
+        List<Instance> kept = new ArrayList<>(chosen.length);
+        for (int i : chosen) {
+            kept.add(all.get(i));
+        }
+        return new Sample(
+                sample.id(),
+                sample.height(),
+                sample.width(),
+                sample.image(),
+                sample.semantic(),
+                kept);
     }
 
     private InstanceBatch assemble(List<Sample> samples, List<Random> randoms) {

@@ -52,6 +52,25 @@ public final class Overlay {
         return blend(image, "image", classIds, "classIds", width, height, alpha);
     }
 
+    /**
+     * Writes {@link #blend} of an image and its class ids as a PNG file, atomically (a temporary
+     * file renamed into place).
+     *
+     * @param file the file to write
+     * @param image the image, CHW float RGB in [0, 1] ({@code 3 * height * width} values)
+     * @param classIds the class ids, row by row ({@code height * width} values in [0, 255])
+     * @param width the width in pixels, at least 1
+     * @param height the height in pixels, at least 1
+     * @param alpha the weight of the class colour, in [0, 1]
+     * @throws IllegalArgumentException as {@link #blend}
+     * @throws IOException if the file cannot be written
+     */
+    public static void writeBlend(
+            Path file, float[] image, int[] classIds, int width, int height, float alpha)
+            throws IOException {
+        PngFiles.write(file, blend(image, classIds, width, height, alpha));
+    }
+
     private static BufferedImage blend(
             float[] image,
             String imageName,

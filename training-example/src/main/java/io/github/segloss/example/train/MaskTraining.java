@@ -58,6 +58,12 @@ import java.util.concurrent.ExecutorService;
  * device. A batch without RoIs (all its images lost their instances to the augmentation's crop) has
  * nothing to learn and is skipped: no step, and it adds nothing to the metrics.
  *
+ * <p>RoIs per image: in training an image with more than {@link #optMaxRoisPerImage} instances
+ * (default {@value #DEFAULT_MAX_ROIS_PER_IMAGE}) trains on a seeded random sample of that many, new
+ * each epoch, as detectron2 samples at most 128 foreground RoIs per image; the run says once how
+ * many images were capped. Validation evaluates every instance, in forward passes of at most cap ×
+ * batch size RoIs, so its memory is bounded too.
+ *
  * <p>{@code metrics.csv} keeps the semantic task's columns: {@code mIoU} holds the validation mask
  * IoU (mean over RoIs), {@code pixel_accuracy} the mask accuracy ({@code mask_rcnn/accuracy}), and
  * the {@code iou_<class>} columns the mask IoU of each object class's RoIs (background has no RoIs
@@ -65,6 +71,12 @@ import java.util.concurrent.ExecutorService;
  * to {@code summary.json} for the last one.
  */
 public final class MaskTraining {
+
+    /**
+     * The default most RoIs (instances) per training image: detectron2's mask head sees at most 25%
+     * of 512 sampled proposals per image as foreground, 128 masks.
+     */
+    public static final int DEFAULT_MAX_ROIS_PER_IMAGE = 128;
 
     private static final int PREFETCH = 2;
     private static final float MIN_SCALE = 0.75f;
@@ -77,6 +89,8 @@ public final class MaskTraining {
     private int skipNonFiniteBatches;
     private boolean overwrite;
     private StopNotice stop;
+    private int maxRoisPerImage = DEFAULT_MAX_ROIS_PER_IMAGE;
+    private boolean cappedLogged;
 
     /**
      * Creates a run.
@@ -115,6 +129,23 @@ public final class MaskTraining {
      */
     public MaskTraining optOverwrite(boolean overwrite) {
         this.overwrite = overwrite;
+        return this;
+    }
+
+    /**
+     * Caps the RoIs of each training image ({@code --max-rois-per-image}): an image with more
+     * instances trains on a seeded random sample of this many, and validation forwards at most this
+     * many times the batch size RoIs at once.
+     *
+     * @param cap the most RoIs per image, >= 1 (default {@value #DEFAULT_MAX_ROIS_PER_IMAGE})
+     * @return this run
+     * @throws IllegalArgumentException if cap is below 1
+     */
+    public MaskTraining optMaxRoisPerImage(int cap) {
+        if (cap < 1) {
+            throw new IllegalArgumentException("--max-rois-per-image must be >= 1, got " + cap);
+        }
+        this.maxRoisPerImage = cap;
         return this;
     }
 
@@ -173,14 +204,15 @@ public final class MaskTraining {
         int size = settings.imageSize();
         InstanceBatches trainBatches =
                 new InstanceBatches(
-                        train,
-                        new JointAugmentation(size, MIN_SCALE, MAX_SCALE, true),
-                        size,
-                        settings.batchSize(),
-                        true,
-                        settings.jitter(),
-                        settings.seed(),
-                        settings.maxBatches());
+                                train,
+                                new JointAugmentation(size, MIN_SCALE, MAX_SCALE, true),
+                                size,
+                                settings.batchSize(),
+                                true,
+                                settings.jitter(),
+                                settings.seed(),
+                                settings.maxBatches())
+                        .optMaxRoisPerImage(maxRoisPerImage);
         InstanceBatches validationBatches =
                 new InstanceBatches(
                         validation,
@@ -247,6 +279,7 @@ public final class MaskTraining {
                     net.freezeBackbone(epoch <= settings.freezeBackboneEpochs());
                     long start = System.nanoTime();
                     long images = trainEpoch(trainer, trainBatches, epoch, guard);
+                    logCapped(trainBatches);
                     double seconds = (System.nanoTime() - start) / 1e9;
                     validate(trainer, validationBatches);
                     guard.checkParameters(epoch);
@@ -272,7 +305,7 @@ public final class MaskTraining {
                     MaskPreviews.write(
                             output.resolve("predictions.png"),
                             trainer,
-                            validationBatches.batch(0, 0),
+                            validationBatches.batch(0, 0).slices(validationRois()).get(0),
                             settings.classAgnostic());
                     FaultHooks.reached("outputs:" + epoch);
                     guard.saved(
@@ -391,16 +424,40 @@ public final class MaskTraining {
                 if (instances.instances() == 0) {
                     continue;
                 }
-                try (NDManager manager = trainer.getManager().newSubManager()) {
-                    Batch batch = RoiBatch.create(manager, instances, done, batches.size());
-                    NDList predictions = trainer.evaluate(batch.getData());
-                    notify(trainer, batch, predictions, false);
+                // every instance counts; a batch with many is evaluated in slices
+                for (InstanceBatch slice : instances.slices(validationRois())) {
+                    try (NDManager manager = trainer.getManager().newSubManager()) {
+                        Batch batch = RoiBatch.create(manager, slice, done, batches.size());
+                        NDList predictions = trainer.evaluate(batch.getData());
+                        notify(trainer, batch, predictions, false);
+                    }
                 }
             }
         } catch (RuntimeException | OutOfMemoryError e) {
             OutOfMemory.rethrowOnBatch(
                     e, settings.batchSize(), settings.imageSize(), trainer.getDevices());
             throw e;
+        }
+    }
+
+    /** The most RoIs of one validation forward pass: the training cap times the batch size. */
+    private int validationRois() {
+        return Math.toIntExact(
+                Math.min(Integer.MAX_VALUE, (long) maxRoisPerImage * settings.batchSize()));
+    }
+
+    /** Says once per run that some training images have more instances than the cap. */
+    private void logCapped(InstanceBatches batches) {
+        if (!cappedLogged && batches.cappedImages() > 0) {
+            cappedLogged = true;
+            out.println(
+                    batches.cappedImages()
+                            + " training image(s) have more than "
+                            + maxRoisPerImage
+                            + " instances: each epoch trains on a seeded random sample of "
+                            + maxRoisPerImage
+                            + " of them per image (--max-rois-per-image); validation counts every"
+                            + " instance");
         }
     }
 

@@ -15,39 +15,57 @@ import io.github.segloss.example.data.ImageFiles;
 import io.github.segloss.example.model.PspNet;
 import io.github.segloss.example.report.Overlay;
 import io.github.segloss.example.report.Palette;
+import io.github.segloss.inference.ClassMaps;
 import io.github.segloss.target.BilinearResize;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 
 /**
  * Segments images with a trained semantic checkpoint: for each image, a class-id PNG (indexed, the
  * checkpoint's class ids) and a colour overlay, both at the image's own size.
+ *
+ * <p>The files are planned and checked first ({@link PredictionFiles}: no output inside the input,
+ * none over an input file, no two images writing one file). Images whose header declares more than
+ * {@code maxImagePixels} pixels are refused before decoding. The logits, computed at the model's
+ * training size, are upsampled and reduced to class ids in row bands ({@link
+ * ClassMaps#upsampledArgMax}), so memory grows with the image's pixels, not with pixels × classes.
+ * Masks and overlays are written atomically (a temporary file renamed into place).
+ *
+ * <p>A single input image that cannot be read stops the run. In a folder, a bad image (empty,
+ * truncated, corrupt, too large, unreadable, a folder or a broken link named like an image) is
+ * reported in one line on the error stream and skipped; the others are segmented, and the run then
+ * fails with the count, so a script sees exit code 2. A file that cannot be written stops the run.
  */
 public final class Prediction {
 
     private final Path checkpoint;
     private final String engine;
+    private final long maxImagePixels;
     private final PrintStream out;
+    private final PrintStream err;
 
     /**
      * Creates a predictor.
      *
      * @param checkpoint a checkpoint folder of a semantic run
      * @param engine the engine to run on
+     * @param maxImagePixels the largest width × height decoded ({@code --max-image-pixels})
      * @param out where progress goes
+     * @param err where skipped images are reported, one line each
+     * @throws IllegalArgumentException if maxImagePixels is below 1
      */
-    public Prediction(Path checkpoint, String engine, PrintStream out) {
+    public Prediction(
+            Path checkpoint, String engine, long maxImagePixels, PrintStream out, PrintStream err) {
         this.checkpoint = checkpoint;
         this.engine = engine;
+        this.maxImagePixels = DataChecks.of(maxImagePixels, false, line -> {}).maxImagePixels();
         this.out = out;
+        this.err = err;
     }
 
     /**
@@ -56,8 +74,9 @@ public final class Prediction {
      * @param input an image file, or a folder of PNG/JPEG images
      * @param output the folder for {@code NAME.png} (class ids) and {@code NAME-overlay.png}
      * @return the number of images segmented
-     * @throws IOException if an image cannot be read or written
-     * @throws IllegalArgumentException if the checkpoint or the input is not usable
+     * @throws IOException if a folder cannot be listed
+     * @throws IllegalArgumentException if the checkpoint, the input or the output is not usable, an
+     *     output cannot be written, or (for a folder) some images were skipped
      */
     public int run(Path input, Path output) throws IOException {
         if (!Files.isDirectory(checkpoint)
@@ -69,7 +88,7 @@ public final class Prediction {
                             + Checkpoints.DESCRIPTION
                             + ")");
         }
-        List<Path> images = images(input);
+        PredictionFiles files = PredictionFiles.plan(input, output);
         JsonObject description = Checkpoints.description(checkpoint);
         if (!"semantic".equals(description.get("task").getAsString())) {
             throw new IllegalArgumentException(
@@ -86,7 +105,9 @@ public final class Prediction {
                             + model.get("name").getAsString());
         }
         int size = model.get("imageSize").getAsInt();
-        Files.createDirectories(output);
+        createFolder(output);
+        int done = 0;
+        List<Path> skipped = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), engine)) {
             PspNet net = new PspNet(classes, model.get("width").getAsInt());
             net.setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
@@ -97,19 +118,86 @@ public final class Prediction {
                         "--checkpoint " + checkpoint + " lacks parameters " + missing);
             }
             ParameterStore store = new ParameterStore(manager, false);
-            for (Path file : images) {
-                segment(file, output, net, store, manager, size);
+            for (PredictionFiles.Job job : files.jobs()) {
+                ImageFiles.Rgb picture;
+                try {
+                    picture = read(job.image());
+                } catch (IllegalArgumentException e) {
+                    if (!files.isFolder()) {
+                        throw new IllegalArgumentException(oneLine(e.getMessage()), e);
+                    }
+                    err.println("segloss-train: skipped " + oneLine(e.getMessage()));
+                    skipped.add(job.image());
+                    continue;
+                }
+                segment(picture, job, net, store, manager, size);
+                done++;
             }
         }
-        out.println("segmented " + images.size() + " image(s) into " + output);
-        return images.size();
+        int total = files.jobs().size();
+        out.println(
+                "segmented "
+                        + done
+                        + (skipped.isEmpty() ? "" : " of " + total)
+                        + " image(s) into "
+                        + oneLine(output.toString()));
+        if (!skipped.isEmpty()) {
+            throw new IllegalArgumentException(
+                    oneLine(
+                            "--input "
+                                    + input
+                                    + ": "
+                                    + skipped.size()
+                                    + " of "
+                                    + total
+                                    + " image(s) could not be segmented (each named above); the"
+                                    + " masks of the other "
+                                    + done
+                                    + " are in "
+                                    + output));
+        }
+        return done;
+    }
+
+    private static void createFolder(Path output) {
+        try {
+            Files.createDirectories(output);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    oneLine("--output " + output + ": cannot create the folder: " + reason(e)), e);
+        }
+        if (!Files.isWritable(output)) {
+            throw new IllegalArgumentException(
+                    oneLine("--output " + output + ": the folder is not writable"));
+        }
+    }
+
+    /** Reads an image, refusing what is no readable regular file before the decoder sees it. */
+    private ImageFiles.Rgb read(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException(file + ": is a folder, not an image");
+        }
+        if (!Files.exists(file)) {
+            throw new IllegalArgumentException(file + ": no such file (a broken link?)");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(
+                    file + ": not a regular file (a pipe or a device), not read");
+        }
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException(file + ": cannot read image: permission denied");
+        }
+        // the same refusals as training data: empty, truncated, corrupt or over-large files
+        return ImageFiles.readRgb(file, maxImagePixels);
     }
 
     private static void segment(
-            Path file, Path output, PspNet net, ParameterStore store, NDManager parent, int size)
-            throws IOException {
-        // the same refusals as training data: empty, truncated or over-large files
-        ImageFiles.Rgb picture = ImageFiles.readRgb(file, DataChecks.DEFAULT_MAX_IMAGE_PIXELS);
+            ImageFiles.Rgb picture,
+            PredictionFiles.Job job,
+            PspNet net,
+            ParameterStore store,
+            NDManager parent,
+            int size) {
         int width = picture.width();
         int height = picture.height();
         float[] chw = picture.chw();
@@ -117,38 +205,51 @@ public final class Prediction {
         try (NDManager manager = parent.newSubManager()) {
             NDArray image = manager.create(chw, new Shape(1, 3, height, width));
             NDArray resized = BilinearResize.resize(image, size, size, false);
+            image.close();
             NDArray logits = net.forward(store, new NDList(resized), false).head();
-            NDArray full = BilinearResize.resize(logits, height, width, false);
-            classIds = full.argMax(1).toType(DataType.INT32, false).toIntArray();
+            classIds = ClassMaps.upsampledArgMax(logits, height, width, false);
         }
-        String name = file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
-        Palette.writeClassIdPng(output.resolve(name + ".png"), classIds, width, height);
-        BufferedImage overlay = Overlay.blend(chw, classIds, width, height, 0.5f);
-        ImageIO.write(overlay, "png", output.resolve(name + "-overlay.png").toFile());
+        Path written = job.mask();
+        try {
+            Palette.writeClassIdPng(written, classIds, width, height);
+            written = job.overlay();
+            Overlay.writeBlend(written, chw, classIds, width, height, 0.5f);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    oneLine(
+                            "--output "
+                                    + written.getParent()
+                                    + ": cannot write "
+                                    + written.getFileName()
+                                    + ": "
+                                    + reason(e)),
+                    e);
+        }
     }
 
-    private static List<Path> images(Path input) throws IOException {
-        if (Files.isRegularFile(input)) {
-            return List.of(input);
-        }
-        if (!Files.isDirectory(input)) {
-            throw new IllegalArgumentException("--input " + input + ": no such file or folder");
-        }
-        List<Path> images = new ArrayList<>();
-        try (Stream<Path> entries = Files.list(input)) {
-            entries.filter(Files::isRegularFile)
-                    .filter(
-                            p ->
-                                    p.getFileName()
-                                            .toString()
-                                            .toLowerCase(Locale.ROOT)
-                                            .matches(".*\\.(png|jpe?g)"))
-                    .sorted()
-                    .forEach(images::add);
-        }
-        if (images.isEmpty()) {
-            throw new IllegalArgumentException("--input " + input + ": no PNG or JPEG image");
-        }
-        return images;
+    private static String reason(IOException e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String kind = e.getClass().getSimpleName().replaceFirst("Exception$", "");
+        return e instanceof FileSystemException fs && fs.getReason() != null
+                ? fs.getReason()
+                : kind.equals("IO") ? message : kind + ": " + message;
+    }
+
+    /**
+     * The text on one line: control characters (a newline in a file name) are shown as Java's
+     * backslash-u escapes, so every message stays the one line that the command promises.
+     */
+    static String oneLine(String text) {
+        StringBuilder line = new StringBuilder(text.length());
+        text.codePoints()
+                .forEach(
+                        c -> {
+                            if (Character.isISOControl(c)) {
+                                line.append(String.format("\\u%04x", c));
+                            } else {
+                                line.appendCodePoint(c);
+                            }
+                        });
+        return line.toString();
     }
 }

@@ -207,4 +207,42 @@ public class MaskTrainingTest {
         assertTrue(defaults >= 15, run.out());
         assertTrue(SeglossTrainTest.run("--help").out().contains("mask"));
     }
+
+    @Test
+    public void aCapOfRoisPerImageIsLoggedOnceAndABadCapIsRefused() throws IOException {
+        Path output = Files.createTempDirectory("segloss-mask-cap");
+        // synthetic images hold several shapes each: a cap of 1 applies to most of them
+        SeglossTrainTest.Run run =
+                SeglossTrainTest.run(
+                        "mask",
+                        "--output",
+                        output.toString(),
+                        "--image-size",
+                        "32",
+                        "--width",
+                        "4",
+                        "--batch-size",
+                        "2",
+                        "--synthetic-count",
+                        "4",
+                        "--max-batches",
+                        "1",
+                        "--epochs",
+                        "2",
+                        "--max-rois-per-image",
+                        "1");
+        assertEquals(run.code(), 0, run.err());
+        List<String> capped =
+                run.out().lines().filter(l -> l.contains("--max-rois-per-image")).toList();
+        assertEquals(capped.size(), 1, run.out());
+        assertTrue(
+                capped.get(0).matches("\\d+ training image\\(s\\) have more than 1 instances: .*"),
+                capped.get(0));
+        assertTrue(run.out().contains("2 images, 2 RoIs"), "one RoI per image: " + run.out());
+        SeglossTrainTest.Run bad =
+                SeglossTrainTest.run(
+                        "mask", "--output", output.toString(), "--max-rois-per-image", "0");
+        assertEquals(bad.code(), SeglossTrain.USAGE, bad.err());
+        assertEquals(ErrorLine.of(bad), "segloss-train: --max-rois-per-image must be >= 1, got 0");
+    }
 }

@@ -207,6 +207,107 @@ public class InstanceBatchesTest {
         assertFalse(validation(source, 2).classes().isEmpty());
     }
 
+    /** A sample of {@code count} one-pixel instances of alternating classes. */
+    private static Sample crowded(String id, int count) {
+        List<Instance> instances = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            byte[] mask = new byte[SIZE * SIZE];
+            mask[i % (SIZE * SIZE)] = 1;
+            instances.add(Instance.ofMask(1 + i % 2, mask, SIZE));
+        }
+        return new Sample(
+                id, SIZE, SIZE, new float[3 * SIZE * SIZE], new int[SIZE * SIZE], instances);
+    }
+
+    private static InstanceBatches capped(SampleSource source, long seed, int cap) {
+        return new InstanceBatches(source, null, SIZE, 2, true, 0.1f, seed, 0)
+                .optMaxRoisPerImage(cap);
+    }
+
+    /** The first mask pixel of each RoI of image b: which instances were kept. */
+    private static List<Integer> kept(InstanceBatch batch, int b) {
+        List<Integer> pixels = new ArrayList<>();
+        for (int r = 0; r < batch.instances(); r++) {
+            if (batch.batchIndices()[r] == b) {
+                int p = 0;
+                while (batch.masks()[r * SIZE * SIZE + p] == 0) {
+                    p++;
+                }
+                pixels.add(p);
+            }
+        }
+        return pixels;
+    }
+
+    @Test
+    public void anImageWithMoreInstancesThanTheCapKeepsASeededSampleOfTheCap() {
+        SampleSource source = new ListSource(List.of(crowded("many", 300), crowded("few", 3)));
+        InstanceBatches batches = capped(source, 5, 40);
+        InstanceBatch batch = batches.batch(0, 0);
+        int many = batch.batchIndices()[0] == 0 && kept(batch, 0).size() == 40 ? 0 : 1;
+        List<Integer> sample = kept(batch, many);
+        assertEquals(sample.size(), 40, "the crowded image keeps the cap");
+        assertEquals(kept(batch, 1 - many).size(), 3, "an image under the cap keeps everything");
+        assertEquals(batch.instances(), 43);
+        assertEquals(sample.stream().distinct().count(), 40L, "distinct instances");
+        assertEquals(sample, sample.stream().sorted().toList(), "in their original order");
+        assertTrue(sample.get(39) > 40, "drawn from all 300, not the first 40: " + sample);
+        assertEquals(batches.cappedImages(), 1);
+        // reproducible for the seed and the epoch, another sample for another seed or epoch
+        InstanceBatch again = capped(source, 5, 40).batch(0, 0);
+        assertEquals(again.boxes(), batch.boxes());
+        assertEquals(again.classIds(), batch.classIds());
+        assertEquals(again.masks(), batch.masks());
+        InstanceBatch otherSeed = capped(source, 6, 40).batch(0, 0);
+        InstanceBatch otherEpoch = capped(source, 5, 40).batch(1, 0);
+        assertNotEquals(kept(otherSeed, kept(otherSeed, 0).size() == 40 ? 0 : 1), sample);
+        assertNotEquals(kept(otherEpoch, kept(otherEpoch, 0).size() == 40 ? 0 : 1), sample);
+        // without a cap every instance is kept
+        assertEquals(
+                new InstanceBatches(source, null, SIZE, 2, true, 0.1f, 5, 0)
+                        .batch(0, 0)
+                        .instances(),
+                303);
+        assertThrows(IllegalArgumentException.class, () -> capped(source, 5, 0));
+    }
+
+    @Test
+    public void slicesHoldEveryInstanceOnceWithItsImage() {
+        SampleSource source =
+                new ListSource(List.of(crowded("a", 7), synthetic(1).get(0), crowded("b", 12)));
+        InstanceBatch batch = validation(source, 3).batch(0, 0);
+        int plane = SIZE * SIZE;
+        for (int maxRois : new int[] {1, 5, 8, batch.instances()}) {
+            List<InstanceBatch> slices = batch.slices(maxRois);
+            int r = 0;
+            for (InstanceBatch slice : slices) {
+                assertTrue(slice.instances() <= maxRois && slice.instances() > 0);
+                for (int s = 0; s < slice.instances(); s++, r++) {
+                    assertEquals(slice.classIds()[s], batch.classIds()[r]);
+                    assertEquals(
+                            Arrays.copyOfRange(slice.boxes(), 4 * s, 4 * s + 4),
+                            Arrays.copyOfRange(batch.boxes(), 4 * r, 4 * r + 4));
+                    assertEquals(
+                            Arrays.copyOfRange(slice.masks(), s * plane, (s + 1) * plane),
+                            Arrays.copyOfRange(batch.masks(), r * plane, (r + 1) * plane));
+                    int image = slice.batchIndices()[s];
+                    int original = batch.batchIndices()[r];
+                    assertEquals(
+                            Arrays.copyOfRange(
+                                    slice.pixels(), image * 3 * plane, (image + 1) * 3 * plane),
+                            Arrays.copyOfRange(
+                                    batch.pixels(),
+                                    original * 3 * plane,
+                                    (original + 1) * 3 * plane));
+                }
+                assertEquals(slice.images(), slice.batchIndices()[slice.instances() - 1] + 1);
+            }
+            assertEquals(r, batch.instances(), "every instance once, for " + maxRois);
+        }
+        assertEquals(batch.slices(batch.instances()), List.of(batch));
+        assertThrows(IllegalArgumentException.class, () -> batch.slices(0));
+    }
+
     /** A source over fixed samples. */
     private static class ListSource implements SampleSource {
 
