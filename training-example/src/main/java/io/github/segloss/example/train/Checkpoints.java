@@ -359,13 +359,26 @@ public final class Checkpoints {
      * @param manager a manager for the decoded arrays (closed by the caller)
      * @return the names of the parameters that were not loaded
      * @throws IOException if the checkpoint cannot be read
+     * @throws IllegalArgumentException naming the file if its content cannot be decoded (damaged)
      */
     public static List<String> load(Path checkpoint, Block block, NDManager manager)
             throws IOException {
         Path file = Files.isDirectory(checkpoint) ? checkpoint.resolve(PARAMETERS) : checkpoint;
         Map<String, NDArray> saved = new HashMap<>();
         try (InputStream in = Files.newInputStream(file)) {
-            for (NDArray array : NDList.decode(manager, in)) {
+            NDList decoded;
+            try {
+                decoded = NDList.decode(manager, in);
+            } catch (RuntimeException e) {
+                // DJL's bare "Invalid NDList size: -1" or "Malformed data" named no file
+                throw new IllegalArgumentException(
+                        file
+                                + ": the parameters cannot be read, the checkpoint is damaged ("
+                                + e.getMessage()
+                                + ")",
+                        e);
+            }
+            for (NDArray array : decoded) {
                 saved.put(array.getName(), array);
             }
         }
