@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.segloss.inference.ClassMaps;
 import io.github.segloss.target.BilinearResize;
+import java.util.Arrays;
 import java.util.Random;
 import org.testng.annotations.Factory;
 import org.testng.annotations.Test;
@@ -97,6 +98,52 @@ public class ClassMapsTest extends EngineTest {
         }
         for (int band : new int[] {1, 5, 22}) {
             assertEquals(ClassMaps.upsampledArgMax(x, 23, 17, false, band), whole);
+        }
+    }
+
+    @Test
+    public void float16AndFloat64LogitsGiveTheClassMapOfTheirValues() {
+        NDArray x = logits(2, 5, 6, 9, 4);
+        NDArray half = x.toType(DataType.FLOAT16, false);
+        NDArray widened = half.toType(DataType.FLOAT32, false);
+        NDArray wide = x.toType(DataType.FLOAT64, false);
+        for (boolean align : new boolean[] {false, true}) {
+            // float16 failed inside MXNet (no float16 matrix product on the CPU)
+            int[] fromHalf = ClassMaps.upsampledArgMax(widened, HEIGHT, WIDTH, align, HEIGHT);
+            for (int band : new int[] {1, 7, HEIGHT}) {
+                assertEquals(
+                        ClassMaps.upsampledArgMax(half, HEIGHT, WIDTH, align, band),
+                        fromHalf,
+                        "float16, align " + align + ", bands of " + band + " rows");
+            }
+            int[] fromDouble = ClassMaps.upsampledArgMax(wide, HEIGHT, WIDTH, align, HEIGHT);
+            assertEquals(ClassMaps.upsampledArgMax(wide, HEIGHT, WIDTH, align, 1), fromDouble);
+            assertEquals(fromDouble, wholeArgMax(wide, HEIGHT, WIDTH, align), "float64");
+        }
+    }
+
+    @Test
+    public void degenerateSizesGiveTheWholeImageClassMap() {
+        // {N, C, h, w, height, width}: one pixel, one row or column in or out, downsampling
+        int[][] cases = {
+            {1, 3, 1, 1, 1, 1},
+            {1, 3, 1, 1, 5, 7},
+            {1, 3, 4, 4, 1, 1},
+            {1, 3, 4, 4, 1, 300},
+            {1, 3, 4, 4, 300, 1},
+            {2, 3, 1, 8, 9, 33},
+            {1, 4, 8, 1, 17, 3},
+            {1, 4, 9, 11, 2, 2},
+            {1, 1, 3, 3, 5, 5}
+        };
+        for (int[] c : cases) {
+            NDArray x = logits(c[0], c[1], c[2], c[3], 5);
+            for (boolean align : new boolean[] {false, true}) {
+                String name = Arrays.toString(c) + ", align " + align;
+                int[] whole = wholeArgMax(x, c[4], c[5], align);
+                assertEquals(ClassMaps.upsampledArgMax(x, c[4], c[5], align, 1), whole, name);
+                assertEquals(ClassMaps.upsampledArgMax(x, c[4], c[5], align), whole, name);
+            }
         }
     }
 

@@ -29,7 +29,8 @@ import io.github.segloss.target.BilinearResize;
  * kernel by size, and fused multiply-adds round differently. The values differ from {@link
  * BilinearResize#resize}'s by float rounding only (a few units in the last place), so the class
  * maps agree except where two classes' logits are that close. The logits must be finite: a product
- * with a 0 weight spreads a NaN or infinity along its row or column.
+ * with a 0 weight spreads a NaN or infinity along its row or column. float16 logits are widened to
+ * float32 (exactly) on every engine, float64 logits are upsampled in float64.
  */
 public final class ClassMaps {
 
@@ -109,13 +110,16 @@ public final class ClassMaps {
         int inWidth = Math.toIntExact(shape.get(3));
         int[] classes = new int[(int) (images * plane)];
         try (NDScope call = new NDScope()) {
+            // float16 is widened (exactly): MXNet has no float16 matrix product on the CPU
+            NDArray x =
+                    logits.getDataType() == DataType.FLOAT16
+                            ? logits.toType(DataType.FLOAT32, false)
+                            : logits;
             BilinearTaps columns = BilinearTaps.of(inWidth, width, alignCorners, 0, width);
-            NDArray lowColumns = selector(logits, columns.low(), inWidth).transpose(0, 1, 3, 2);
-            NDArray highColumns = selector(logits, columns.high(), inWidth).transpose(0, 1, 3, 2);
-            NDArray lowColumnWeights =
-                    weights(logits, columns.lowWeight(), new Shape(1, 1, 1, width));
-            NDArray highColumnWeights =
-                    weights(logits, columns.highWeight(), new Shape(1, 1, 1, width));
+            NDArray lowColumns = selector(x, columns.low(), inWidth).transpose(0, 1, 3, 2);
+            NDArray highColumns = selector(x, columns.high(), inWidth).transpose(0, 1, 3, 2);
+            NDArray lowColumnWeights = weights(x, columns.lowWeight(), new Shape(1, 1, 1, width));
+            NDArray highColumnWeights = weights(x, columns.highWeight(), new Shape(1, 1, 1, width));
             for (int first = 0; first < height; first += bandRows) {
                 int rows = Math.min(bandRows, height - first);
                 int[] values;
@@ -125,10 +129,10 @@ public final class ClassMaps {
                             BilinearTaps.of(inHeight, height, alignCorners, first, rows);
                     NDArray blended =
                             blend(
-                                    selector(logits, taps.low(), inHeight).matMul(logits),
-                                    weights(logits, taps.lowWeight(), new Shape(1, 1, rows, 1)),
-                                    selector(logits, taps.high(), inHeight).matMul(logits),
-                                    weights(logits, taps.highWeight(), new Shape(1, 1, rows, 1)));
+                                    selector(x, taps.low(), inHeight).matMul(x),
+                                    weights(x, taps.lowWeight(), new Shape(1, 1, rows, 1)),
+                                    selector(x, taps.high(), inHeight).matMul(x),
+                                    weights(x, taps.highWeight(), new Shape(1, 1, rows, 1)));
                     values =
                             blend(
                                             blended.matMul(lowColumns),

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -32,7 +33,9 @@ import java.util.stream.Stream;
 public final class AtomicFiles {
 
     private static final int NAME_ATTEMPTS = 16;
-    private static final Pattern LEFTOVER = Pattern.compile("\\..+\\.[0-9a-z]+\\.tmp");
+
+    /** The random part of a temporary name: an unsigned long in base 36. */
+    private static final Pattern SUFFIX = Pattern.compile("[0-9a-z]+");
 
     private AtomicFiles() {}
 
@@ -85,22 +88,27 @@ public final class AtomicFiles {
     }
 
     /**
-     * Deletes the temporary files that writes cut off by a killed process left in a folder (named
-     * {@code .<target name>.<random>.tmp}); the targets themselves are left as they are.
+     * Deletes the temporary files that writes of the given targets, cut off by a killed process,
+     * left in a folder ({@code .<target name>.<random>.tmp}); the targets themselves are left as
+     * they are, and so is every other file, hidden {@code .tmp} files of other names included (they
+     * are not ours to delete).
      *
      * @param folder the folder of the targets; nothing happens if it does not exist
+     * @param targets the names of the targets whose temporary files are deleted
      * @return the names of the deleted files, sorted
      * @throws IOException if the folder cannot be listed or a file cannot be deleted
      */
-    public static List<String> deleteLeftovers(Path folder) throws IOException {
+    public static List<String> deleteLeftovers(Path folder, Collection<String> targets)
+            throws IOException {
         Objects.requireNonNull(folder, "folder");
+        Objects.requireNonNull(targets, "targets");
         if (!Files.isDirectory(folder)) {
             return List.of();
         }
         List<Path> leftovers;
         try (Stream<Path> entries = Files.list(folder)) {
             leftovers =
-                    entries.filter(p -> LEFTOVER.matcher(p.getFileName().toString()).matches())
+                    entries.filter(p -> isLeftover(p.getFileName().toString(), targets))
                             .filter(Files::isRegularFile)
                             .sorted()
                             .toList();
@@ -111,6 +119,22 @@ public final class AtomicFiles {
             names.add(leftover.getFileName().toString());
         }
         return names;
+    }
+
+    /** Whether a name is {@code .<target>.<random>.tmp} for one of the targets. */
+    private static boolean isLeftover(String name, Collection<String> targets) {
+        for (String target : targets) {
+            String prefix = "." + target + ".";
+            if (name.length() > prefix.length() + ".tmp".length()
+                    && name.startsWith(prefix)
+                    && name.endsWith(".tmp")) {
+                String random = name.substring(prefix.length(), name.length() - ".tmp".length());
+                if (SUFFIX.matcher(random).matches()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static Path createTemp(Path folder, String name) throws IOException {

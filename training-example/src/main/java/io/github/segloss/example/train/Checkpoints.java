@@ -48,8 +48,9 @@ import java.util.stream.Stream;
  * command line).
  *
  * <p>A block that is not built from DJL's blocks (a TorchScript model) also gets {@code
- * module.bin}, its engine's own serialisation with buffers, which a resumed run of the same engine
- * loads.
+ * module.bin}, its engine's own serialisation with buffers. Nothing loads it yet: a resumed run
+ * loads {@code params.ndlist}, which holds a TorchScript model's parameters but not its buffers
+ * (batch-norm running statistics).
  *
  * <p>A checkpoint is written into a temporary folder that is renamed into place once complete, so a
  * crash leaves either the whole checkpoint or none (see {@link #save}); {@code --resume} takes the
@@ -358,13 +359,26 @@ public final class Checkpoints {
      * @param manager a manager for the decoded arrays (closed by the caller)
      * @return the names of the parameters that were not loaded
      * @throws IOException if the checkpoint cannot be read
+     * @throws IllegalArgumentException naming the file if its content cannot be decoded (damaged)
      */
     public static List<String> load(Path checkpoint, Block block, NDManager manager)
             throws IOException {
         Path file = Files.isDirectory(checkpoint) ? checkpoint.resolve(PARAMETERS) : checkpoint;
         Map<String, NDArray> saved = new HashMap<>();
         try (InputStream in = Files.newInputStream(file)) {
-            for (NDArray array : NDList.decode(manager, in)) {
+            NDList decoded;
+            try {
+                decoded = NDList.decode(manager, in);
+            } catch (RuntimeException e) {
+                // DJL's bare "Invalid NDList size: -1" or "Malformed data" named no file
+                throw new IllegalArgumentException(
+                        file
+                                + ": the parameters cannot be read, the checkpoint is damaged ("
+                                + e.getMessage()
+                                + ")",
+                        e);
+            }
+            for (NDArray array : decoded) {
                 saved.put(array.getName(), array);
             }
         }

@@ -1,6 +1,5 @@
 package io.github.segloss.example.train;
 
-import io.github.segloss.example.report.AtomicFiles;
 import io.github.segloss.example.report.OutputWriteException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,10 +10,10 @@ import java.util.List;
 
 /**
  * Claims a run's output folder before anything is written to it: creates it, takes its {@link
- * RunLock}, refuses a fresh run into a folder that holds an earlier run (unless {@code --overwrite}
- * removes that run's files, {@link RunFiles}), and tidies what an interrupted run left: a
- * checkpoint it had written whole but not renamed is put in place, the other temporary folders and
- * files are deleted.
+ * RunLock}, puts in place a checkpoint that an interrupted run had written whole but not renamed
+ * (so that it counts as that run's), refuses a fresh run into a folder that holds an earlier run
+ * (unless {@code --overwrite} removes that run's files, {@link RunFiles}), and deletes the other
+ * temporary folders and files an interrupted run left.
  */
 final class OutputFolder {
 
@@ -52,6 +51,8 @@ final class OutputFolder {
         }
         RunLock lock = RunLock.acquire(output);
         try {
+            // first, so that a checkpoint an earlier run wrote whole counts as that run's
+            recoverFinished(output, out);
             if (!resume) {
                 startAfresh(output, overwrite, out);
             }
@@ -92,17 +93,26 @@ final class OutputFolder {
         return names.size() > shown ? text + " and " + (names.size() - shown) + " more" : text;
     }
 
-    private static void removeUnfinished(Path output, PrintStream out) throws IOException {
-        Path checkpoints = output.resolve(RunFiles.CHECKPOINTS);
-        List<String> removed = new ArrayList<>();
+    /** Puts in place the checkpoints an interrupted run had written whole but not renamed. */
+    private static void recoverFinished(Path output, PrintStream out) throws IOException {
         try {
-            for (Path recovered : Checkpoints.recoverFinished(checkpoints)) {
+            for (Path recovered :
+                    Checkpoints.recoverFinished(output.resolve(RunFiles.CHECKPOINTS))) {
                 out.println(
                         "put in place the checkpoint an interrupted run had written whole: "
                                 + recovered);
             }
+        } catch (IOException e) {
+            throw new OutputWriteException(output, e);
+        }
+    }
+
+    private static void removeUnfinished(Path output, PrintStream out) throws IOException {
+        Path checkpoints = output.resolve(RunFiles.CHECKPOINTS);
+        List<String> removed = new ArrayList<>();
+        try {
             removed.addAll(Checkpoints.removeUnfinished(checkpoints));
-            removed.addAll(AtomicFiles.deleteLeftovers(output));
+            removed.addAll(RunFiles.deleteLeftovers(output));
         } catch (IOException e) {
             throw new OutputWriteException(output, e);
         }

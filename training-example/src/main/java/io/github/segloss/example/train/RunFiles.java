@@ -50,6 +50,19 @@ final class RunFiles {
     }
 
     /**
+     * Deletes the temporary files that cut-off atomic writes of the run's files left ({@code
+     * .metrics.csv.<random>.tmp} and so on); other files, the user's {@code .tmp} files included,
+     * stay.
+     *
+     * @param output the output folder
+     * @return the names of the deleted files
+     * @throws IOException if one cannot be deleted
+     */
+    static List<String> deleteLeftovers(Path output) throws IOException {
+        return AtomicFiles.deleteLeftovers(output, FILES);
+    }
+
+    /**
      * Deletes an earlier run's files from an output folder ({@code --overwrite}): every checkpoint
      * folder with its content, the temporary checkpoint folders and files, and {@code checkpoints/}
      * itself once empty; other files are left as they are.
@@ -70,7 +83,7 @@ final class RunFiles {
         for (String name : FILES) {
             Files.deleteIfExists(output.resolve(name));
         }
-        removed.addAll(AtomicFiles.deleteLeftovers(output));
+        removed.addAll(deleteLeftovers(output));
         if (Files.isDirectory(checkpoints)) {
             try (Stream<Path> left = Files.list(checkpoints)) {
                 if (left.findAny().isEmpty()) {

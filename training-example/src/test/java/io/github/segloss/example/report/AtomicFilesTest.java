@@ -115,14 +115,25 @@ public class AtomicFilesTest {
         Files.writeString(folder.resolve(".summary.json.1z.tmp"), "{");
         Files.writeString(folder.resolve("notes.tmp"), "mine");
         Files.writeString(folder.resolve(".hidden"), "mine");
+        Files.writeString(folder.resolve(".notes.txt.1z.tmp"), "mine: not a target's");
+        Files.writeString(folder.resolve(".metrics.csv.tmp"), "mine: no random part");
         Files.createDirectory(folder.resolve(".cache.abc.tmp"));
 
-        List<String> deleted = AtomicFiles.deleteLeftovers(folder);
+        List<String> deleted =
+                AtomicFiles.deleteLeftovers(folder, List.of("metrics.csv", "summary.json"));
 
         assertEquals(deleted, List.of(".metrics.csv.3kq9x1c.tmp", ".summary.json.1z.tmp"));
         assertEquals(
                 TempFolders.names(folder),
-                List.of(".cache.abc.tmp", ".hidden", "metrics.csv", "notes.tmp"));
-        assertEquals(AtomicFiles.deleteLeftovers(folder.resolve("missing")), List.of());
+                List.of(
+                        ".cache.abc.tmp",
+                        ".hidden",
+                        ".metrics.csv.tmp",
+                        ".notes.txt.1z.tmp",
+                        "metrics.csv",
+                        "notes.tmp"));
+        assertEquals(
+                AtomicFiles.deleteLeftovers(folder.resolve("missing"), List.of("metrics.csv")),
+                List.of());
     }
 }

@@ -140,6 +140,31 @@ public class CheckpointsTest {
     }
 
     @Test
+    public void damagedParametersOfTheSameSizeAreRefusedNamingTheFile() throws IOException {
+        Path folder = Files.createTempDirectory("segloss-ckpt-damaged");
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            Checkpoints.save(folder, 1, model(manager, 4, 0.1f), new JsonObject());
+            Path file = folder.resolve("epoch-0001").resolve(Checkpoints.PARAMETERS);
+            byte[] bytes = Files.readAllBytes(file);
+            // the size checkpoint.json records still matches: only the content is damaged
+            Arrays.fill(bytes, 0, bytes.length / 2, (byte) 0xff);
+            Files.write(file, bytes);
+            assertTrue(Checkpoints.isComplete(folder.resolve("epoch-0001")));
+
+            IllegalArgumentException refused =
+                    expectThrows(
+                            IllegalArgumentException.class,
+                            () ->
+                                    Checkpoints.load(
+                                            folder.resolve("epoch-0001"),
+                                            model(manager, 4, 0.1f),
+                                            manager));
+            assertTrue(refused.getMessage().startsWith(file + ": "), refused.getMessage());
+            assertTrue(refused.getMessage().contains("damaged"), refused.getMessage());
+        }
+    }
+
+    @Test
     public void aCheckpointWhoseDescriptionNamesAnotherEpochIsNotComplete() throws IOException {
         Path folder = Files.createTempDirectory("segloss-ckpt");
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
