@@ -48,9 +48,9 @@ import java.util.stream.Stream;
  * command line).
  *
  * <p>A block that is not built from DJL's blocks (a TorchScript model) also gets {@code
- * module.bin}, its engine's own serialisation with buffers. Nothing loads it yet: a resumed run
- * loads {@code params.ndlist}, which holds a TorchScript model's parameters but not its buffers
- * (batch-norm running statistics).
+ * module.bin}, its engine's own serialisation with buffers: a resumed {@code --torchscript} run
+ * trains that module ({@link CheckpointModule}), since {@code params.ndlist} holds a TorchScript
+ * model's parameters but not its buffers (batch-norm running statistics).
  *
  * <p>A checkpoint is written into a temporary folder that is renamed into place once complete, so a
  * crash leaves either the whole checkpoint or none (see {@link #save}); {@code --resume} takes the

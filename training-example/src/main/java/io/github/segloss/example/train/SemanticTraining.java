@@ -180,7 +180,7 @@ public final class SemanticTraining {
         Files.createDirectories(output);
 
         try (Model model = Model.newInstance("segmentation", devices[0], settings.engine())) {
-            Block net = createModel(model, numClasses);
+            Block net = createModel(model, numClasses, runStart.checkpoint().orElse(null));
             try (Trainer trainer = model.newTrainer(config)) {
                 int perDevice = Math.max(1, settings.batchSize() / devices.length);
                 int size = settings.imageSize();
@@ -247,8 +247,11 @@ public final class SemanticTraining {
         }
     }
 
-    /** The built-in PSPNet, or the TorchScript model of {@code --torchscript}. */
-    private Block createModel(Model model, int numClasses) throws IOException {
+    /**
+     * The built-in PSPNet, or the TorchScript model of {@code --torchscript}: the file's, or, when
+     * resuming, the checkpoint's whole module (its batch-norm statistics included).
+     */
+    private Block createModel(Model model, int numClasses, Path resumeFrom) throws IOException {
         if (settings.torchscript() == null) {
             PspNet net = new PspNet(numClasses, settings.width());
             model.setBlock(net);
@@ -259,6 +262,13 @@ public final class SemanticTraining {
         if (!name.endsWith(".pt")) {
             throw new IllegalArgumentException(
                     "--torchscript " + file + ": the file must end in .pt");
+        }
+        if (resumeFrom != null && CheckpointModule.exists(resumeFrom)) {
+            CheckpointModule.load(model, resumeFrom);
+            out.println(
+                    "restored the whole TorchScript module, with its batch-norm statistics, from "
+                            + resumeFrom.resolve(Checkpoints.MODULE));
+            return model.getBlock();
         }
         try {
             model.load(

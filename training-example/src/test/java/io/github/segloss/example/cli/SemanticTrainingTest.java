@@ -323,6 +323,7 @@ public class SemanticTrainingTest {
         SeglossTrainTest.Run resumed =
                 train(output, "--torchscript", model.toString(), "--epochs", "2", "--resume");
         assertTrue(resumed.out().contains("resuming after epoch 1"), resumed.out());
+        assertTrue(resumed.out().contains("restored the whole TorchScript module"), resumed.out());
     }
 
     @Test
