@@ -2,6 +2,7 @@ package io.github.segloss.example.train;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -46,8 +47,20 @@ final class ResumeCheck {
             }
             String option =
                     OPTIONS.getOrDefault(setting.getKey(), "the model's " + setting.getKey());
-            compare(checkpoint, option, savedModel.get(setting.getKey()), setting.getValue());
+            JsonElement recorded = savedModel.get(setting.getKey());
+            if (setting.getKey().equals("torchscript")) {
+                // checkpoints before 2026-12-06 kept the path as given, "./" and ".." included
+                recorded = normalizedPath(recorded);
+            }
+            compare(checkpoint, option, recorded, setting.getValue());
         }
+    }
+
+    private static JsonElement normalizedPath(JsonElement path) {
+        if (path == null || !path.isJsonPrimitive()) {
+            return path;
+        }
+        return new JsonPrimitive(Path.of(path.getAsString()).normalize().toString());
     }
 
     private static JsonObject object(JsonElement element) {

@@ -505,7 +505,8 @@ public final class SemanticTraining {
         JsonObject model = new JsonObject();
         model.addProperty("name", settings.torchscript() == null ? "PspNet" : "TorchScript");
         if (settings.torchscript() != null) {
-            model.addProperty("torchscript", settings.torchscript().toAbsolutePath().toString());
+            model.addProperty(
+                    "torchscript", settings.torchscript().toAbsolutePath().normalize().toString());
         }
         model.addProperty("width", settings.width());
         model.addProperty("imageSize", settings.imageSize());
