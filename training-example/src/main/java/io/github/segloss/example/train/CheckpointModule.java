@@ -46,6 +46,7 @@ final class CheckpointModule {
      */
     static void load(Model model, Path checkpoint) throws IOException {
         Path file = checkpoint.resolve(Checkpoints.MODULE);
+        FileDigests.require(checkpoint, Checkpoints.MODULE);
         Path folder = Files.createTempDirectory("segloss-module");
         Path module = folder.resolve("module.pt");
         try {

@@ -151,10 +151,12 @@ public final class Checkpoints {
             parameters.add(copy);
         }
         JsonObject files = new JsonObject();
+        JsonObject digests = new JsonObject();
         try {
             byte[] encoded = parameters.encode();
             writeDurably(temporary.resolve(PARAMETERS), out -> out.write(encoded));
             files.addProperty(PARAMETERS, encoded.length);
+            digests.addProperty(PARAMETERS, FileDigests.of(temporary.resolve(PARAMETERS)));
         } finally {
             parameters.close();
         }
@@ -163,10 +165,12 @@ public final class Checkpoints {
             Path module = temporary.resolve(MODULE);
             writeDurably(module, out -> block.saveParameters(new DataOutputStream(out)));
             files.addProperty(MODULE, Files.size(module));
+            digests.addProperty(MODULE, FileDigests.of(module));
         }
         JsonObject json = description.deepCopy();
         json.addProperty("epoch", epoch);
         json.add("files", files);
+        json.add(FileDigests.KEY, digests);
         byte[] text = GSON.toJson(json).getBytes(StandardCharsets.UTF_8);
         writeDurably(temporary.resolve(DESCRIPTION), out -> out.write(text));
         syncFolder(temporary);
@@ -364,6 +368,9 @@ public final class Checkpoints {
     public static List<String> load(Path checkpoint, Block block, NDManager manager)
             throws IOException {
         Path file = Files.isDirectory(checkpoint) ? checkpoint.resolve(PARAMETERS) : checkpoint;
+        if (Files.isDirectory(checkpoint)) {
+            FileDigests.require(checkpoint, PARAMETERS);
+        }
         Map<String, NDArray> saved = new HashMap<>();
         try (InputStream in = Files.newInputStream(file)) {
             NDList decoded;

@@ -165,6 +165,41 @@ public class CheckpointsTest {
     }
 
     @Test
+    public void damageInsideTheWeightsIsRefusedByTheDigest() throws IOException {
+        Path folder = Files.createTempDirectory("segloss-ckpt-bitrot");
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            Checkpoints.save(folder, 1, model(manager, 4, 0.1f), new JsonObject());
+            Path checkpoint = folder.resolve("epoch-0001");
+            Path file = checkpoint.resolve(Checkpoints.PARAMETERS);
+            byte[] bytes = Files.readAllBytes(file);
+            // 64 bytes inside the largest weights: the file still decodes, into other numbers
+            Arrays.fill(bytes, bytes.length / 2, bytes.length / 2 + 64, (byte) 0x3f);
+            Files.write(file, bytes);
+            assertTrue(Checkpoints.isComplete(checkpoint));
+            IllegalArgumentException refused =
+                    expectThrows(
+                            IllegalArgumentException.class,
+                            () -> Checkpoints.load(checkpoint, model(manager, 4, 0.1f), manager));
+            assertTrue(refused.getMessage().startsWith(file + ": damaged"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("SHA-256"), refused.getMessage());
+        }
+    }
+
+    @Test
+    public void aCheckpointWithoutDigestsStillLoads() throws IOException {
+        Path folder = Files.createTempDirectory("segloss-ckpt-nodigest");
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            Checkpoints.save(folder, 1, model(manager, 4, 0.1f), new JsonObject());
+            Path checkpoint = folder.resolve("epoch-0001");
+            JsonObject description = Checkpoints.description(checkpoint);
+            assertTrue(description.has("sha256"), description.toString());
+            description.remove("sha256");
+            Files.writeString(checkpoint.resolve(Checkpoints.DESCRIPTION), description.toString());
+            assertEquals(Checkpoints.load(checkpoint, model(manager, 4, 0.3f), manager), List.of());
+        }
+    }
+
+    @Test
     public void aCheckpointWhoseDescriptionNamesAnotherEpochIsNotComplete() throws IOException {
         Path folder = Files.createTempDirectory("segloss-ckpt");
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
