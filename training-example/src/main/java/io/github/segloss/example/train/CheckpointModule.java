@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * The whole TorchScript module of a checkpoint ({@code module.bin}), loaded as the model that a
@@ -37,7 +36,8 @@ final class CheckpointModule {
     }
 
     /**
-     * Loads a checkpoint's module into a model, its parameters trainable.
+     * Loads a checkpoint's module into a model, its parameters trainable and the module in training
+     * mode.
      *
      * @param model the model (PyTorch engine), without a block
      * @param checkpoint the checkpoint folder
@@ -64,7 +64,7 @@ final class CheckpointModule {
                 throw damaged(file, "it ends early", e);
             }
             try {
-                model.load(folder, "module", Map.of("trainParam", "true"));
+                TorchScriptTraining.load(model, folder, "module");
             } catch (MalformedModelException | RuntimeException e) {
                 throw damaged(file, e.getMessage(), e);
             }

@@ -271,10 +271,7 @@ public final class SemanticTraining {
             return model.getBlock();
         }
         try {
-            model.load(
-                    file.getParent(),
-                    name.substring(0, name.length() - 3),
-                    Map.of("trainParam", "true"));
+            TorchScriptTraining.load(model, file.getParent(), name.substring(0, name.length() - 3));
         } catch (MalformedModelException | RuntimeException e) {
             throw new IllegalArgumentException(
                     "--torchscript " + file + ": not a TorchScript model (" + e.getMessage() + ")",
