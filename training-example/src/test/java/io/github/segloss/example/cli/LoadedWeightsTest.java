@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -32,37 +31,25 @@ public class LoadedWeightsTest {
     /** Adam moves each weight by about the learning rate per step: 1e-9 here, two steps. */
     private static final double UNCHANGED = 1e-6;
 
-    private static final String[] TINY = {
-        "--image-size",
-        "32",
-        "--width",
-        "4",
-        "--batch-size",
-        "4",
-        "--synthetic-count",
-        "8",
-        "--max-batches",
-        "2"
-    };
-
     @DataProvider(name = "engines")
     public Object[][] engines() {
         return new Object[][] {{"PyTorch"}, {"MXNet"}};
     }
 
-    private static void train(String task, Path output, String... more) {
-        List<String> args = new ArrayList<>(Arrays.asList(task, "--output", output.toString()));
-        args.addAll(Arrays.asList(TINY));
-        args.addAll(Arrays.asList(more));
-        SeglossTrainTest.Run run = SeglossTrainTest.run(args.toArray(new String[0]));
-        assertEquals(run.code(), 0, run.err());
-    }
-
     @Test(dataProvider = "engines")
     public void resumeContinuesFromTheCheckpointWeights(String engine) throws IOException {
         Path output = Files.createTempDirectory("segloss-resume-weights");
-        train("semantic", output, "--engine", engine, "--epochs", "1");
-        train("semantic", output, "--engine", engine, "--epochs", "2", "--resume", "--lr", "1e-9");
+        TinyRuns.train("semantic", output, "--engine", engine, "--epochs", "1");
+        TinyRuns.train(
+                "semantic",
+                output,
+                "--engine",
+                engine,
+                "--epochs",
+                "2",
+                "--resume",
+                "--lr",
+                "1e-9");
         Map<String, float[]> saved = weights(output.resolve("checkpoints/epoch-0001"));
         Map<String, float[]> resumed = weights(output.resolve("checkpoints/epoch-0002"));
         assertUnchanged(saved, resumed, engine + " --resume");
@@ -78,10 +65,10 @@ public class LoadedWeightsTest {
     @Test(dataProvider = "engines")
     public void pretrainedStartsFromThePretrainedWeights(String engine) throws IOException {
         Path source = Files.createTempDirectory("segloss-pretrained-source");
-        train("semantic", source, "--engine", engine, "--epochs", "1");
+        TinyRuns.train("semantic", source, "--engine", engine, "--epochs", "1");
         Path checkpoint = source.resolve("checkpoints/epoch-0001");
         Path output = Files.createTempDirectory("segloss-pretrained-weights");
-        train(
+        TinyRuns.train(
                 "semantic",
                 output,
                 "--engine",
@@ -101,10 +88,10 @@ public class LoadedWeightsTest {
     @Test(dataProvider = "engines")
     public void maskHeadStartsFromTheSemanticBackbone(String engine) throws IOException {
         Path source = Files.createTempDirectory("segloss-mask-backbone-source");
-        train("semantic", source, "--engine", engine, "--epochs", "1");
+        TinyRuns.train("semantic", source, "--engine", engine, "--epochs", "1");
         Path checkpoint = source.resolve("checkpoints/epoch-0001");
         Path output = Files.createTempDirectory("segloss-mask-backbone");
-        train(
+        TinyRuns.train(
                 "mask",
                 output,
                 "--engine",

@@ -25,31 +25,13 @@ import org.testng.annotations.Test;
  */
 public class MaskTrainingTest {
 
-    private static final String[] TINY = {
-        "--image-size",
-        "32",
-        "--width",
-        "4",
-        "--batch-size",
-        "4",
-        "--synthetic-count",
-        "8",
-        "--max-batches",
-        "2"
-    };
-
     @DataProvider(name = "engines")
     public Object[][] engines() {
         return new Object[][] {{"PyTorch"}, {"MXNet"}};
     }
 
     private static SeglossTrainTest.Run train(String task, Path output, String... more) {
-        List<String> args = new ArrayList<>(Arrays.asList(task, "--output", output.toString()));
-        args.addAll(Arrays.asList(TINY));
-        args.addAll(Arrays.asList(more));
-        SeglossTrainTest.Run run = SeglossTrainTest.run(args.toArray(new String[0]));
-        assertEquals(run.code(), 0, run.err());
-        return run;
+        return TinyRuns.train(task, output, more);
     }
 
     private static long lines(String text) {
@@ -111,7 +93,7 @@ public class MaskTrainingTest {
         Path output = Files.createTempDirectory("segloss-mask-mismatch");
         train("mask", output, "--epochs", "1");
         List<String> args = new ArrayList<>(List.of("mask", "--output", output.toString()));
-        args.addAll(Arrays.asList(TINY));
+        args.addAll(TinyRuns.TINY);
         args.addAll(List.of("--epochs", "2", "--resume", "--class-agnostic"));
         SeglossTrainTest.Run run = SeglossTrainTest.run(args.toArray(new String[0]));
         assertEquals(run.code(), SeglossTrain.USAGE, run.err());

@@ -33,39 +33,15 @@ public class OutputFolderTest {
     private static final List<String> CLASSES =
             List.of("background", "circle", "square", "triangle");
 
-    private static final String[] TINY = {
-        "--image-size",
-        "32",
-        "--width",
-        "4",
-        "--batch-size",
-        "4",
-        "--synthetic-count",
-        "8",
-        "--max-batches",
-        "2"
-    };
-
     /** A one-epoch semantic run on PyTorch, its metrics.csv deleted. */
     private Path oneEpochWithoutMetrics;
 
     private static SeglossTrainTest.Run run(Path output, String... more) {
-        List<String> args =
-                new ArrayList<>(Arrays.asList("semantic", "--output", output.toString()));
-        List<String> given = Arrays.asList(more);
-        for (int i = 0; i < TINY.length; i += 2) {
-            if (!given.contains(TINY[i])) {
-                args.addAll(List.of(TINY[i], TINY[i + 1]));
-            }
-        }
-        args.addAll(given);
-        return SeglossTrainTest.run(args.toArray(new String[0]));
+        return TinyRuns.run("semantic", output, more);
     }
 
     private static SeglossTrainTest.Run train(Path output, String... more) {
-        SeglossTrainTest.Run run = run(output, more);
-        assertEquals(run.code(), 0, run.err());
-        return run;
+        return TinyRuns.train("semantic", output, more);
     }
 
     private static List<Integer> epochs(int count) {

@@ -36,32 +36,13 @@ import org.testng.annotations.Test;
  */
 public class SemanticTrainingTest {
 
-    private static final String[] TINY = {
-        "--image-size",
-        "32",
-        "--width",
-        "4",
-        "--batch-size",
-        "4",
-        "--synthetic-count",
-        "8",
-        "--max-batches",
-        "2"
-    };
-
     @DataProvider(name = "engines")
     public Object[][] engines() {
         return new Object[][] {{"PyTorch"}, {"MXNet"}};
     }
 
     private static SeglossTrainTest.Run train(Path output, String... more) {
-        List<String> args =
-                new ArrayList<>(Arrays.asList("semantic", "--output", output.toString()));
-        args.addAll(Arrays.asList(TINY));
-        args.addAll(Arrays.asList(more));
-        SeglossTrainTest.Run run = SeglossTrainTest.run(args.toArray(new String[0]));
-        assertEquals(run.code(), 0, run.err());
-        return run;
+        return TinyRuns.train("semantic", output, more);
     }
 
     @Test(dataProvider = "engines")
@@ -112,7 +93,7 @@ public class SemanticTrainingTest {
         train(output, "--epochs", "1");
         List<String> args =
                 new ArrayList<>(Arrays.asList("semantic", "--output", output.toString()));
-        args.addAll(Arrays.asList(TINY));
+        args.addAll(TinyRuns.TINY);
         args.addAll(
                 Arrays.asList(
                         "--epochs", "2", "--resume", "--synthetic-classes", "background,circle"));
