@@ -162,10 +162,12 @@ public final class MaskTraining {
      */
     public Map<String, Object> run() throws IOException {
         settings.validate();
-        try (RunLock lock =
-                        OutputFolder.claim(settings.output(), settings.resume(), overwrite, out);
-                StopNotice notice =
-                        StopNotice.register(settings.output().resolve(RunFiles.CHECKPOINTS))) {
+        // the notice first: a signal while --overwrite deletes the earlier run gets its line too
+        try (StopNotice notice =
+                        StopNotice.register(
+                                settings.output().resolve(RunFiles.CHECKPOINTS), overwrite);
+                RunLock lock =
+                        OutputFolder.claim(settings.output(), settings.resume(), overwrite, out)) {
             stop = notice;
             return runInClaimedFolder();
         }

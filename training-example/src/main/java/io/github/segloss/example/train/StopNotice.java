@@ -15,23 +15,26 @@ import java.util.Optional;
 final class StopNotice implements AutoCloseable {
 
     private final Path checkpoints;
+    private final boolean overwrite;
     private final Thread hook;
     private volatile int epoch;
     private volatile int batch;
 
-    private StopNotice(Path checkpoints) {
+    private StopNotice(Path checkpoints, boolean overwrite) {
         this.checkpoints = checkpoints;
+        this.overwrite = overwrite;
         this.hook = new Thread(this::report, "segloss-stop-notice");
     }
 
     /**
-     * Registers the notice of a run.
+     * Registers the notice of a run, before its output folder is claimed.
      *
      * @param checkpoints the run's checkpoint folder
+     * @param overwrite whether the run deletes an earlier run's files first ({@code --overwrite})
      * @return the notice, to be told the progress and closed when the run ends
      */
-    static StopNotice register(Path checkpoints) {
-        StopNotice notice = new StopNotice(checkpoints);
+    static StopNotice register(Path checkpoints, boolean overwrite) {
+        StopNotice notice = new StopNotice(checkpoints, overwrite);
         Runtime.getRuntime().addShutdownHook(notice.hook);
         return notice;
     }
@@ -55,6 +58,12 @@ final class StopNotice implements AutoCloseable {
     String line() {
         String where =
                 epoch == 0 ? "before the first batch" : "at epoch " + epoch + ", batch " + batch;
+        if (epoch == 0 && overwrite) {
+            // the earlier run's files may be half deleted: continuing them is not what was asked
+            return "segloss-train: stopped by a signal "
+                    + where
+                    + "; start the run again with --overwrite";
+        }
         Optional<Path> latest;
         try {
             latest = Checkpoints.latest(checkpoints);
