@@ -7,6 +7,7 @@ import static org.testng.Assert.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.loss.DeepSupervisionLoss;
 import io.github.segloss.loss.HeadLoss;
@@ -46,6 +47,32 @@ public class DeepSupervisionLossTest extends EngineTest {
         assertEquals(
                 ((PixelCrossEntropyLoss) heads.get(1).getLoss()).getIgnoreIndex(),
                 PixelCrossEntropyLoss.DEFAULT_IGNORE_INDEX);
+    }
+
+    /**
+     * In float64 the aux head is scaled by 0.4, as PyTorch's {@code 0.4 * cross_entropy(aux)}, not
+     * by the float 0.4f = 0.4000000059604645 (1.5e-8 relative off, far above float64's 1e-16).
+     */
+    @Test
+    public void float64AuxWeightIsTheDecimalWeight() {
+        double[] values = new double[2 * 3 * 4 * 4];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = ((i * 37) % 101 - 50) / 25.0;
+        }
+        NDArray main = manager.create(values, new Shape(2, 3, 4, 4));
+        NDArray aux = main.mul(-0.5);
+        long[] classes = new long[2 * 4 * 4];
+        for (int i = 0; i < classes.length; i++) {
+            classes[i] = (i * 7) % 3;
+        }
+        NDList labels = new NDList(manager.create(classes, new Shape(2, 4, 4)));
+        Loss crossEntropy = PixelCrossEntropyLoss.builder().build();
+        double mainLoss = crossEntropy.evaluate(labels, new NDList(main)).getDouble();
+        double auxLoss = crossEntropy.evaluate(labels, new NDList(aux)).getDouble();
+        NDArray total = DeepSupervisionLoss.pspnet().evaluate(labels, new NDList(main, aux));
+        assertEquals(total.getDataType(), DataType.FLOAT64);
+        double auxPart = total.getDouble() - mainLoss;
+        assertEquals(auxPart / auxLoss, 0.4, 1e-13, "weight of the aux head in float64");
     }
 
     @Test

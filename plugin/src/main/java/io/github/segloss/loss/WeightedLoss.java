@@ -16,6 +16,7 @@ public class WeightedLoss extends Loss {
 
     private final Loss loss;
     private final float weight;
+    private final double decimalWeight;
     private final boolean checkFinite;
     private final EvaluationMemo memo = new EvaluationMemo();
 
@@ -52,6 +53,9 @@ public class WeightedLoss extends Loss {
         }
         this.loss = loss;
         this.weight = weight;
+        // the decimal the weight was written as: 0.4f scales a float64 loss by 0.4, as PyTorch's
+        // "0.4 * loss" does, not by 0.4000000059604645; it rounds back to the same float32
+        this.decimalWeight = Double.parseDouble(Float.toString(weight));
         this.checkFinite = checkFinite;
     }
 
@@ -85,6 +89,10 @@ public class WeightedLoss extends Loss {
     /**
      * {@inheritDoc}
      *
+     * <p>The loss is scaled by the shortest decimal that gives back the float weight (for 0.4f:
+     * 0.4), so that a float64 loss equals PyTorch's {@code 0.4 * loss} to the last bit; a float32
+     * loss is scaled by the weight itself.
+     *
      * <p>When {@link #updateAccumulators} evaluates it again with the very same label and
      * prediction arrays while the first result is still open (DJL's training listener after the
      * backward pass, or this loss added as an evaluator too), that result is reused instead of
@@ -99,7 +107,7 @@ public class WeightedLoss extends Loss {
         }
         FiniteCheck.requireFinite(checkFinite, predictions, "predictions");
         NDArray value = loss.evaluate(labels, predictions);
-        NDArray result = weight == 1f ? value : Scalars.mul(value, weight);
+        NDArray result = weight == 1f ? value : Scalars.mul(value, decimalWeight);
         memo.remember(labels, predictions, result);
         return result;
     }
