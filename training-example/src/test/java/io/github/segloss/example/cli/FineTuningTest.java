@@ -137,8 +137,6 @@ public class FineTuningTest {
         }
         double frozenDifference = maxDifference(loaded, predictCheckpoint(frozen));
         double freeDifference = maxDifference(loaded, predictCheckpoint(free));
-        System.out.println(
-                "MEASURED TorchScript outputs " + frozenDifference + " " + freeDifference);
         assertTrue(
                 frozenDifference < 1e-5, "frozen statistics: output moved by " + frozenDifference);
         assertTrue(
