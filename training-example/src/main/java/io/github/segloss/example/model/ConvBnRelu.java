@@ -13,6 +13,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.segloss.internal.HostArrays;
 
 /**
  * A k×k convolution (optionally dilated) without bias, batch normalisation and ReLU, with "same"
@@ -104,7 +105,7 @@ public final class ConvBnRelu extends AbstractBlock {
         NDArray beta = store.getValue(parameters.get("beta"), device, true);
         NDArray mean = store.getValue(parameters.get("runningMean"), device, true);
         NDArray variance = store.getValue(parameters.get("runningVar"), device, true);
-        NDArray scale = gamma.div(variance.add(EPSILON).sqrt());
+        NDArray scale = gamma.div(variance.add(HostArrays.scalar(variance, EPSILON)).sqrt());
         NDArray shift = beta.sub(mean.mul(scale));
         Shape perChannel = new Shape(1, scale.getShape().get(0), 1, 1);
         return x.mul(scale.reshape(perChannel)).add(shift.reshape(perChannel));
