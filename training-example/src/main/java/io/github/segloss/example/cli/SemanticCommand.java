@@ -1,5 +1,6 @@
 package io.github.segloss.example.cli;
 
+import io.github.segloss.example.train.FineTuning;
 import io.github.segloss.example.train.LossChoice;
 import io.github.segloss.example.train.SemanticSettings;
 import io.github.segloss.example.train.SemanticTraining;
@@ -79,6 +80,23 @@ public final class SemanticCommand implements Callable<Integer> {
                             + " training-example/scripts/trace_model.py")
     Path torchscript;
 
+    @Option(
+            names = "--backbone-lr-scale",
+            defaultValue = "1",
+            description =
+                    "the backbone's learning rate is --lr times this (0 keeps it as loaded);"
+                            + " the backbone is the built-in model's backbone block or the"
+                            + " TorchScript parameters named *backbone.* (default: ${DEFAULT-VALUE})")
+    float backboneLrScale;
+
+    @Option(
+            names = "--freeze-bn-stats",
+            description =
+                    "batch normalisation uses and keeps its running statistics while training"
+                            + " (its scale and shift still train); a TorchScript model needs the"
+                            + " method that trace_model.py exports")
+    boolean freezeBnStats;
+
     /** {@inheritDoc} */
     @Override
     public Integer call() throws Exception {
@@ -114,6 +132,7 @@ public final class SemanticCommand implements Callable<Integer> {
         new SemanticTraining(settings, System.out)
                 .optSkipNonFiniteBatches(options.skipNonFiniteBatches)
                 .optOverwrite(options.overwrite)
+                .optFineTuning(new FineTuning(backboneLrScale, freezeBnStats))
                 .run();
         return 0;
     }

@@ -38,4 +38,20 @@ public final class Backbones {
                         p.getType() != Parameter.Type.RUNNING_MEAN
                                 && p.getType() != Parameter.Type.RUNNING_VAR);
     }
+
+    /**
+     * Freezes or unfreezes the batch-norm running statistics of every {@link ConvBnRelu} in a block
+     * and its descendants.
+     *
+     * @param block the block
+     * @param freeze true to keep the running statistics while training
+     */
+    public static void freezeStatistics(Block block, boolean freeze) {
+        if (block instanceof ConvBnRelu unit) {
+            unit.freezeStatistics(freeze);
+        }
+        for (Block child : block.getChildren().values()) {
+            freezeStatistics(child, freeze);
+        }
+    }
 }

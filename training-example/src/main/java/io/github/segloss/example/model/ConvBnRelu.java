@@ -1,27 +1,36 @@
 package io.github.segloss.example.model;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
+import ai.djl.nn.ParameterList;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.segloss.internal.HostArrays;
 
 /**
  * A k×k convolution (optionally dilated) without bias, batch normalisation and ReLU, with "same"
  * padding: the unit of the example's backbones and heads. Shapes are computed, never inferred on
  * another engine.
+ *
+ * <p>With {@link #freezeStatistics(boolean) frozen statistics} the batch normalisation uses and
+ * keeps its running statistics in training too, as in inference; its scale and shift still train.
  */
 public final class ConvBnRelu extends AbstractBlock {
 
     private static final byte VERSION = 1;
+    private static final float EPSILON = 1e-5f;
 
     private final Conv2d conv;
     private final BatchNorm norm;
+    private boolean frozenStatistics;
 
     /**
      * Creates the unit.
@@ -56,7 +65,17 @@ public final class ConvBnRelu extends AbstractBlock {
                                 .setFilters(filters)
                                 .optBias(false)
                                 .build());
-        norm = addChildBlock("bn", BatchNorm.builder().build());
+        norm = addChildBlock("bn", BatchNorm.builder().optEpsilon(EPSILON).build());
+    }
+
+    /**
+     * Freezes or unfreezes the batch normalisation's running statistics: frozen, a training forward
+     * normalises with the running statistics and leaves them alone.
+     *
+     * @param freeze true to keep the running statistics while training
+     */
+    public void freezeStatistics(boolean freeze) {
+        frozenStatistics = freeze;
     }
 
     /** {@inheritDoc} */
@@ -67,8 +86,29 @@ public final class ConvBnRelu extends AbstractBlock {
             boolean training,
             PairList<String, Object> params) {
         NDList convolved = conv.forward(store, inputs, training, params);
-        NDList normalised = norm.forward(store, convolved, training, params);
-        return new NDList(Activation.relu(normalised.singletonOrThrow()));
+        NDArray normalised =
+                training && frozenStatistics
+                        ? withRunningStatistics(store, convolved.singletonOrThrow())
+                        : norm.forward(store, convolved, training, params).singletonOrThrow();
+        return new NDList(Activation.relu(normalised));
+    }
+
+    /**
+     * Inference-mode batch normalisation written out, so that gradients reach the input, scale and
+     * shift on either engine (MXNet's batch norm follows the recording mode, not its argument): \(
+     * \gamma (x - \mu) / \sqrt{\sigma^2 + \epsilon} + \beta \) per channel.
+     */
+    private NDArray withRunningStatistics(ParameterStore store, NDArray x) {
+        Device device = x.getDevice();
+        ParameterList parameters = norm.getDirectParameters();
+        NDArray gamma = store.getValue(parameters.get("gamma"), device, true);
+        NDArray beta = store.getValue(parameters.get("beta"), device, true);
+        NDArray mean = store.getValue(parameters.get("runningMean"), device, true);
+        NDArray variance = store.getValue(parameters.get("runningVar"), device, true);
+        NDArray scale = gamma.div(variance.add(HostArrays.scalar(variance, EPSILON)).sqrt());
+        NDArray shift = beta.sub(mean.mul(scale));
+        Shape perChannel = new Shape(1, scale.getShape().get(0), 1, 1);
+        return x.mul(scale.reshape(perChannel)).add(shift.reshape(perChannel));
     }
 
     /** {@inheritDoc} */

@@ -99,6 +99,16 @@ public final class PspNet extends AbstractBlock {
         Backbones.freezeTrainable(backbone, freeze);
     }
 
+    /**
+     * Freezes or unfreezes the running statistics of every batch normalisation of the model:
+     * frozen, training normalises with the running statistics and leaves them as they are.
+     *
+     * @param freeze true to keep the running statistics while training
+     */
+    public void freezeStatistics(boolean freeze) {
+        Backbones.freezeStatistics(this, freeze);
+    }
+
     /** {@inheritDoc} */
     @Override
     protected NDList forwardInternal(

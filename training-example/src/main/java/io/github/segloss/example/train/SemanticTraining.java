@@ -46,7 +46,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.regex.Pattern;
 
 /**
  * Trains the example's PSPNet with segloss's deep supervision, judged by {@link MeanIoU} and the
@@ -57,7 +56,6 @@ import java.util.regex.Pattern;
 public final class SemanticTraining {
 
     private static final int PREVIEWS = 4;
-    private static final Pattern BACKBONE = Pattern.compile("(^|\\.)backbone\\.");
 
     private final SemanticSettings settings;
     private final PrintStream out;
@@ -66,6 +64,7 @@ public final class SemanticTraining {
     private int skipNonFiniteBatches;
     private boolean overwrite;
     private StopNotice stop;
+    private FineTuning fineTuning = FineTuning.NONE;
 
     /**
      * Creates a run.
@@ -104,6 +103,18 @@ public final class SemanticTraining {
      */
     public SemanticTraining optOverwrite(boolean overwrite) {
         this.overwrite = overwrite;
+        return this;
+    }
+
+    /**
+     * Sets how the run fine-tunes: the backbone's learning-rate scale ({@code --backbone-lr-scale})
+     * and frozen batch-norm statistics ({@code --freeze-bn-stats}).
+     *
+     * @param fineTuning the fine-tuning options ({@link FineTuning#NONE} by default)
+     * @return this run
+     */
+    public SemanticTraining optFineTuning(FineTuning fineTuning) {
+        this.fineTuning = fineTuning;
         return this;
     }
 
@@ -171,18 +182,27 @@ public final class SemanticTraining {
                         settings.learningRate(),
                         settings.epochs() * batchesPerEpoch,
                         runStart.epochsDone() * batchesPerEpoch);
-        DefaultTrainingConfig config =
-                new DefaultTrainingConfig(loss)
-                        .optOptimizer(Optimizer.adam().optLearningRateTracker(schedule).build())
-                        .optDevices(devices)
-                        // mIoU on validation batches only (it is never reported for training)
-                        .addTrainingListeners(
-                                new EvaluatorTrainingListener(), new ValidationMetric(meanIoU));
         Engine.getEngine(settings.engine()).setRandomSeed((int) settings.seed());
         Files.createDirectories(output);
 
         try (Model model = Model.newInstance("segmentation", devices[0], settings.engine())) {
             Block net = createModel(model, numClasses, runStart.checkpoint().orElse(null));
+            BatchNormStatistics.freeze(
+                    net, fineTuning.freezeBatchNormStatistics(), settings.torchscript());
+            DefaultTrainingConfig config =
+                    new DefaultTrainingConfig(loss)
+                            .optOptimizer(
+                                    Optimizer.adam()
+                                            .optLearningRateTracker(
+                                                    BackboneLearningRate.of(
+                                                            net,
+                                                            schedule,
+                                                            fineTuning.backboneLrScale()))
+                                            .build())
+                            .optDevices(devices)
+                            // mIoU on validation batches only (it is never reported for training)
+                            .addTrainingListeners(
+                                    new EvaluatorTrainingListener(), new ValidationMetric(meanIoU));
             try (Trainer trainer = model.newTrainer(config)) {
                 int perDevice = Math.max(1, settings.batchSize() / devices.length);
                 int size = settings.imageSize();
@@ -206,7 +226,7 @@ public final class SemanticTraining {
                                 trainer.getManager(),
                                 runStart.checkpoint());
                 for (int epoch = runStart.firstEpoch(); epoch <= settings.epochs(); epoch++) {
-                    freezeBackbone(net, epoch <= settings.freezeBackboneEpochs());
+                    Backbone.freeze(net, epoch <= settings.freezeBackboneEpochs());
                     long start = System.nanoTime();
                     long images = trainEpoch(trainer, trainSet, epoch, guard);
                     double seconds = (System.nanoTime() - start) / 1e9;
@@ -305,15 +325,6 @@ public final class SemanticTraining {
                                 + size
                                 + ")");
             }
-        }
-    }
-
-    /** Freezes the backbone: PSPNet's own, or the parameters named {@code *backbone.*}. */
-    private static void freezeBackbone(Block net, boolean freeze) {
-        if (net instanceof PspNet pspNet) {
-            pspNet.freezeBackbone(freeze);
-        } else {
-            net.freezeParameters(freeze, p -> BACKBONE.matcher(p.getName()).find());
         }
     }
 

@@ -134,7 +134,14 @@ public class LoadedWeightsTest {
         assertTrue(compared > 0, what + ": no parameter compared");
     }
 
-    private static Map<String, float[]> weights(Path checkpoint) throws IOException {
+    /**
+     * The parameters a checkpoint saved, by name.
+     *
+     * @param checkpoint the checkpoint folder
+     * @return each parameter's values
+     * @throws IOException if the checkpoint cannot be read
+     */
+    static Map<String, float[]> weights(Path checkpoint) throws IOException {
         Map<String, float[]> weights = new HashMap<>();
         try (NDManager manager = NDManager.newBaseManager("PyTorch");
                 InputStream in = Files.newInputStream(checkpoint.resolve(Checkpoints.PARAMETERS))) {
