@@ -28,11 +28,13 @@ N, C, H, W = 2, 3, 16, 16
 IGNORE = 255
 
 
-def inputs():
-    flat = [((i * 37) % 101 - 50) / 25.0 for i in range(N * C * H * W)]
-    x = torch.tensor(flat, dtype=torch.float64).reshape(N, C, H, W)
-    labels = torch.tensor([[[(7 * n + 3 * h + w) % 5 for w in range(W)] for h in range(H)]
-                           for n in range(N)], dtype=torch.int64)
+def inputs(shape=(N, C, H, W)):
+    """The input and labels of the module docstring's formulas for an (N, C, H, W) input."""
+    n_, c_, h_, w_ = shape
+    flat = [((i * 37) % 101 - 50) / 25.0 for i in range(n_ * c_ * h_ * w_)]
+    x = torch.tensor(flat, dtype=torch.float64).reshape(n_, c_, h_, w_)
+    labels = torch.tensor([[[(7 * n + 3 * h + w) % 5 for w in range(w_)] for h in range(h_)]
+                           for n in range(n_)], dtype=torch.int64)
     labels[labels == 4] = IGNORE
     return x, labels
 
