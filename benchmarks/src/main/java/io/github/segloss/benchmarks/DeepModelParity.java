@@ -14,6 +14,7 @@ import ai.djl.util.Pair;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.segloss.example.train.TorchScriptTraining;
 import io.github.segloss.loss.DeepSupervisionLoss;
 import java.io.IOException;
 import java.io.Reader;
@@ -76,7 +77,7 @@ public final class DeepModelParity {
 
         try (Model model = Model.newInstance(arch, Device.cpu(), "PyTorch");
                 NDManager manager = NDManager.newBaseManager("PyTorch")) {
-            ScriptedModules.loadForTraining(model, folder, arch);
+            TorchScriptTraining.load(model, folder, arch);
             Map<String, NDArray> parameters = new LinkedHashMap<>();
             for (Pair<String, Parameter> parameter : model.getBlock().getParameters()) {
                 NDArray array = parameter.getValue().getArray();

@@ -1,41 +1,17 @@
 package io.github.segloss.benchmarks;
 
-import ai.djl.MalformedModelException;
-import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.JniUtils;
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.Map;
 
 /**
- * Scripted torchvision models in DJL's PyTorch engine for the benchmarks: loading for training, and
- * the fixed input and labels of {@code training-example/scripts/reference_float64_parity.py}.
+ * The fixed input and labels of {@code training-example/scripts/reference_float64_parity.py} for
+ * the scripted-model benchmarks (the tests' {@code ReferenceBatch} is test code, out of reach of
+ * this module); the models load through the training example's {@code TorchScriptTraining}.
  */
 final class ScriptedModules {
 
     private ScriptedModules() {}
-
-    /**
-     * Loads {@code folder/name.pt} with trainable parameters and puts the module really in training
-     * mode, as the training example's {@code TorchScriptTraining} (package-private there) does: DJL
-     * loads a module in eval mode while believing it is in training mode, so without this the first
-     * training forward would run batch norm on the running statistics.
-     *
-     * @param model the model (PyTorch engine), without a block
-     * @param folder the folder holding the module
-     * @param name the module's file name without {@code .pt}
-     * @throws IOException if the file cannot be read
-     * @throws MalformedModelException if the file is not a TorchScript module
-     */
-    static void loadForTraining(Model model, Path folder, String name)
-            throws IOException, MalformedModelException {
-        model.load(folder, name, Map.of("trainParam", "true"));
-        JniUtils.enableTrainingMode((PtSymbolBlock) model.getBlock());
-    }
 
     /**
      * The generator's float64 input: {@code x[i] = ((i * 37) % 101 - 50) / 25.0}, i the flat NCHW

@@ -12,6 +12,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import io.github.segloss.example.train.TorchScriptTraining;
 import io.github.segloss.loss.DeepSupervisionLoss;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -54,7 +55,7 @@ public final class ScriptedTrainStep {
         String name = module.getFileName().toString().replaceFirst("\\.pt$", "");
         double[][] times = new double[PHASES.length][steps];
         try (Model model = Model.newInstance(name, Device.cpu(), "PyTorch")) {
-            ScriptedModules.loadForTraining(model, module.getParent(), name);
+            TorchScriptTraining.load(model, module.getParent(), name);
             DefaultTrainingConfig config =
                     new DefaultTrainingConfig(DeepSupervisionLoss.pspnet())
                             .optOptimizer(

@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 
 /**
  * Element-wise arithmetic of an array with a constant, the constant made by {@link
- * HostArrays#scalar} in the array's type and engine-owned memory: the safe form of {@code
- * x.mul(0.4f)} (see {@link HostArrays} for why DJL's {@code Number} overloads corrupt gradients on
- * PyTorch).
+ * HostArrays#scalar} in the array's type and engine-owned memory: the safe form of DJL's {@code
+ * NDArray.mul(Number)} (see {@link HostArrays} for why DJL's {@code Number} overloads corrupt
+ * gradients on PyTorch).
  */
 public final class Scalars {
 

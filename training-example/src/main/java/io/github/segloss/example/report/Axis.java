@@ -16,6 +16,9 @@ import java.util.Locale;
  */
 record Axis(double low, double high, double step, double first) {
 
+    /** The base of the tick steps' powers. */
+    private static final double DECIMAL = 10;
+
     /**
      * An axis whose ends are ticks and cover [min, max], with at most about {@code maxTicks} ticks.
      * An empty range (min == max) is widened: [0, 1] around 0, else by half the value's magnitude
@@ -71,7 +74,7 @@ record Axis(double low, double high, double step, double first) {
 
     /** The nice number (1, 2 or 5 times a power of ten) closest to a positive value. */
     private static double nice(double value) {
-        double power = Math.pow(10, Math.floor(Math.log10(value)));
+        double power = Math.pow(DECIMAL, Math.floor(Math.log10(value)));
         double fraction = value / power;
         double nice;
         if (fraction < 1.5) {

@@ -20,7 +20,7 @@ import java.util.Map;
  * module to training mode right after loading makes the module agree with DJL's belief; later
  * inference and training calls then switch it both ways as usual.
  */
-final class TorchScriptTraining {
+public final class TorchScriptTraining {
 
     private TorchScriptTraining() {}
 
@@ -33,7 +33,7 @@ final class TorchScriptTraining {
      * @throws IOException if the file cannot be read
      * @throws MalformedModelException if the file is not a TorchScript module
      */
-    static void load(Model model, Path folder, String name)
+    public static void load(Model model, Path folder, String name)
             throws IOException, MalformedModelException {
         model.load(folder, name, Map.of("trainParam", "true"));
         JniUtils.enableTrainingMode((PtSymbolBlock) model.getBlock());

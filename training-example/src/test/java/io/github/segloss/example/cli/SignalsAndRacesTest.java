@@ -34,17 +34,8 @@ public class SignalsAndRacesTest {
                                 "--output",
                                 output.toString(),
                                 "--epochs",
-                                Integer.toString(epochs),
-                                "--image-size",
-                                "32",
-                                "--width",
-                                "4",
-                                "--batch-size",
-                                "4",
-                                "--synthetic-count",
-                                "8",
-                                "--max-batches",
-                                "2"));
+                                Integer.toString(epochs)));
+        args.addAll(TinyRuns.TINY);
         args.addAll(List.of(more));
         return args;
     }

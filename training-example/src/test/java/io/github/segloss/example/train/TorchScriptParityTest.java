@@ -148,30 +148,12 @@ public class TorchScriptParityTest {
         }
     }
 
-    /** The generator's input: x[i] = ((i * 37) % 101 - 50) / 25.0, i the flat NCHW index. */
     private NDArray input(NDManager manager) {
-        double[] values = new double[(int) shape.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = ((i * 37L) % 101 - 50) / 25.0;
-        }
-        return manager.create(values, shape);
+        return ReferenceBatch.input(manager, shape, DataType.FLOAT64);
     }
 
-    /** The generator's labels: (7n + 3h + w) mod 5, with 4 replaced by the ignore index 255. */
     private NDArray labels(NDManager manager) {
-        int n = (int) shape.get(0);
-        int h = (int) shape.get(2);
-        int w = (int) shape.get(3);
-        long[] values = new long[n * h * w];
-        for (int b = 0; b < n; b++) {
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    int label = (7 * b + 3 * y + x) % 5;
-                    values[(b * h + y) * w + x] = label == 4 ? 255 : label;
-                }
-            }
-        }
-        return manager.create(values, new Shape(n, h, w));
+        return ReferenceBatch.labels(manager, shape);
     }
 
     private static Path copyOfModule() throws IOException {

@@ -9,6 +9,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -155,30 +156,12 @@ public class TorchScriptTrainingTest {
                 .forward(new ParameterStore(manager, false), new NDList(input(manager)), training);
     }
 
-    /** The generator's input: x[i] = float32(((i * 37) % 101 - 50) / 25.0), i the flat index. */
     private NDArray input(NDManager manager) {
-        float[] values = new float[(int) shape.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) (((i * 37L) % 101 - 50) / 25.0);
-        }
-        return manager.create(values, shape);
+        return ReferenceBatch.input(manager, shape, DataType.FLOAT32);
     }
 
-    /** The generator's labels: (7n + 3h + w) mod 5, with 4 replaced by the ignore index 255. */
     private NDArray labels(NDManager manager) {
-        int n = (int) shape.get(0);
-        int h = (int) shape.get(2);
-        int w = (int) shape.get(3);
-        int[] values = new int[n * h * w];
-        for (int b = 0; b < n; b++) {
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    int label = (7 * b + 3 * y + x) % 5;
-                    values[(b * h + y) * w + x] = label == 4 ? 255 : label;
-                }
-            }
-        }
-        return manager.create(values, new Shape(n, h, w));
+        return ReferenceBatch.labels(manager, shape);
     }
 
     private static Path tinySegNet() throws IOException {
