@@ -1,7 +1,7 @@
 package io.github.segloss.example.cli;
 
-import io.github.segloss.example.train.MaskSettings;
-import io.github.segloss.example.train.MaskTraining;
+import io.github.segloss.example.train.MaskTask;
+import io.github.segloss.example.train.TrainingRun;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +71,7 @@ public final class MaskCommand implements Callable<Integer> {
 
     @Option(
             names = "--max-rois-per-image",
-            defaultValue = "" + MaskTraining.DEFAULT_MAX_ROIS_PER_IMAGE,
+            defaultValue = "" + MaskTask.DEFAULT_MAX_ROIS_PER_IMAGE,
             description =
                     "train on at most this many instances (RoIs) per image, a seeded random sample"
                             + " of each image that has more, as Mask R-CNN samples its RoIs;"
@@ -83,34 +83,10 @@ public final class MaskCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<String> commandLine =
                 new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
-        MaskSettings settings =
-                new MaskSettings(
-                        options.data,
-                        format,
-                        epochs,
-                        options.batchSize,
-                        options.imageSize,
-                        options.learningRate,
-                        options.seed,
-                        options.engine,
-                        options.devices,
-                        output,
-                        options.pretrained,
-                        options.freezeBackboneEpochs,
-                        options.resume,
-                        options.maxBatches,
-                        options.width,
-                        classAgnostic,
-                        jitter,
-                        options.syntheticClasses,
-                        options.syntheticCount,
-                        commandLine,
-                        options.skipBadSamples,
-                        options.maxImagePixels);
-        new MaskTraining(settings, System.out)
-                .optSkipNonFiniteBatches(options.skipNonFiniteBatches)
-                .optOverwrite(options.overwrite)
-                .optMaxRoisPerImage(maxRoisPerImage)
+        TrainingRun.mask(
+                        options.settings(format, epochs, output, commandLine),
+                        new MaskTask.Options(classAgnostic, jitter, maxRoisPerImage),
+                        System.out)
                 .run();
         return 0;
     }

@@ -1,9 +1,8 @@
 package io.github.segloss.example.cli;
 
-import io.github.segloss.example.train.FineTuning;
 import io.github.segloss.example.train.LossChoice;
-import io.github.segloss.example.train.SemanticSettings;
-import io.github.segloss.example.train.SemanticTraining;
+import io.github.segloss.example.train.SemanticTask;
+import io.github.segloss.example.train.TrainingRun;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,13 +65,6 @@ public final class SemanticCommand implements Callable<Integer> {
     float auxWeight;
 
     @Option(
-            names = "--val-fraction",
-            defaultValue = "0.2",
-            description =
-                    "validation share of a folder dataset without val.txt (default: ${DEFAULT-VALUE})")
-    double valFraction;
-
-    @Option(
             names = "--torchscript",
             description =
                     "fine-tune this TorchScript model (PyTorch engine) instead of the built-in"
@@ -80,59 +72,16 @@ public final class SemanticCommand implements Callable<Integer> {
                             + " training-example/scripts/trace_model.py")
     Path torchscript;
 
-    @Option(
-            names = "--backbone-lr-scale",
-            defaultValue = "1",
-            description =
-                    "the backbone's learning rate is --lr times this (0 keeps it as loaded);"
-                            + " the backbone is the built-in model's backbone block or the"
-                            + " TorchScript parameters named *backbone.* (default: ${DEFAULT-VALUE})")
-    float backboneLrScale;
-
-    @Option(
-            names = "--freeze-bn-stats",
-            description =
-                    "batch normalisation uses and keeps its running statistics while training"
-                            + " (its scale and shift still train); a TorchScript model needs the"
-                            + " method that trace_model.py exports")
-    boolean freezeBnStats;
-
     /** {@inheritDoc} */
     @Override
     public Integer call() throws Exception {
         List<String> commandLine =
                 new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
-        SemanticSettings settings =
-                new SemanticSettings(
-                        options.data,
-                        format,
-                        epochs,
-                        options.batchSize,
-                        options.imageSize,
-                        options.learningRate,
-                        options.seed,
-                        options.engine,
-                        options.devices,
-                        output,
-                        options.pretrained,
-                        options.freezeBackboneEpochs,
-                        options.resume,
-                        options.maxBatches,
-                        LossChoice.parse(loss),
-                        classWeights,
-                        auxWeight,
-                        valFraction,
-                        options.width,
-                        options.syntheticClasses,
-                        options.syntheticCount,
-                        torchscript,
-                        commandLine,
-                        options.skipBadSamples,
-                        options.maxImagePixels);
-        new SemanticTraining(settings, System.out)
-                .optSkipNonFiniteBatches(options.skipNonFiniteBatches)
-                .optOverwrite(options.overwrite)
-                .optFineTuning(new FineTuning(backboneLrScale, freezeBnStats))
+        TrainingRun.semantic(
+                        options.settings(format, epochs, output, commandLine),
+                        new SemanticTask.Options(
+                                LossChoice.parse(loss), classWeights, auxWeight, torchscript),
+                        System.out)
                 .run();
         return 0;
     }

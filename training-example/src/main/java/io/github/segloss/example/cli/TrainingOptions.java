@@ -1,10 +1,16 @@
 package io.github.segloss.example.cli;
 
+import io.github.segloss.example.train.FineTuning;
+import io.github.segloss.example.train.RunSettings;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** The options that {@code semantic} and {@code mask} share, with the same defaults. */
+/**
+ * The options that {@code semantic} and {@code mask} share, with the same defaults: everything that
+ * {@link RunSettings} holds but the format, the epochs and the output folder, whose defaults differ
+ * by task.
+ */
 final class TrainingOptions {
 
     @Option(
@@ -126,4 +132,68 @@ final class TrainingOptions {
                     "skip up to this many batches whose loss is NaN or infinite, in the whole run;"
                             + " 0 stops at the first (default: ${DEFAULT-VALUE})")
     int skipNonFiniteBatches;
+
+    @Option(
+            names = "--val-fraction",
+            defaultValue = "0.2",
+            description =
+                    "validation share of a folder dataset without val.txt (default:"
+                            + " ${DEFAULT-VALUE})")
+    double valFraction;
+
+    @Option(
+            names = "--backbone-lr-scale",
+            defaultValue = "1",
+            description =
+                    "the backbone's learning rate is --lr times this (0 keeps it as loaded);"
+                            + " the backbone is the built-in model's backbone block or the"
+                            + " TorchScript parameters named *backbone.* (default: ${DEFAULT-VALUE})")
+    float backboneLrScale;
+
+    @Option(
+            names = "--freeze-bn-stats",
+            description =
+                    "batch normalisation uses and keeps its running statistics while training"
+                            + " (its scale and shift still train); a TorchScript model needs the"
+                            + " method that trace_model.py exports")
+    boolean freezeBnStats;
+
+    /**
+     * Returns the run's settings from these options and the task's own defaults.
+     *
+     * @param format the dataset format
+     * @param epochs the epochs in total
+     * @param output the run's folder
+     * @param commandLine the command line, recorded in the checkpoints
+     * @return the settings
+     * @throws IllegalArgumentException if --backbone-lr-scale is negative or not a number
+     */
+    RunSettings settings(String format, int epochs, Path output, List<String> commandLine) {
+        return RunSettings.builder()
+                .optData(data)
+                .optFormat(format)
+                .setEpochs(epochs)
+                .optBatchSize(batchSize)
+                .optImageSize(imageSize)
+                .optLearningRate(learningRate)
+                .optSeed(seed)
+                .optEngine(engine)
+                .optDevices(devices)
+                .setOutput(output)
+                .optPretrained(pretrained)
+                .optFreezeBackboneEpochs(freezeBackboneEpochs)
+                .optResume(resume)
+                .optOverwrite(overwrite)
+                .optMaxBatches(maxBatches)
+                .optWidth(width)
+                .optValFraction(valFraction)
+                .optSyntheticClasses(syntheticClasses)
+                .optSyntheticCount(syntheticCount)
+                .optCommandLine(commandLine)
+                .optSkipBadSamples(skipBadSamples)
+                .optMaxImagePixels(maxImagePixels)
+                .optSkipNonFiniteBatches(skipNonFiniteBatches)
+                .optFineTuning(new FineTuning(backboneLrScale, freezeBnStats))
+                .build();
+    }
 }

@@ -36,7 +36,7 @@ import io.github.segloss.target.RoiAlign;
  * backbone or the head: there is nothing to predict, and MXNet cannot back-propagate through empty
  * arrays, so a trainer must not call backward on a batch without RoIs.
  */
-public final class MaskRcnnHead extends AbstractBlock {
+public final class MaskRcnnHead extends AbstractBlock implements FineTunableModel {
 
     /** The side of the RoI features. */
     public static final int ROI_SIZE = 14;
@@ -111,21 +111,14 @@ public final class MaskRcnnHead extends AbstractBlock {
         return classes;
     }
 
-    /**
-     * Returns the backbone, whose parameters do not depend on the classes.
-     *
-     * @return the backbone block
-     */
+    /** {@inheritDoc} */
+    @Override
     public Block getBackbone() {
         return backbone;
     }
 
-    /**
-     * Freezes or unfreezes the backbone's trainable parameters (batch-norm running statistics never
-     * take gradients and are left alone).
-     *
-     * @param freeze true to train the mask head alone
-     */
+    /** {@inheritDoc} */
+    @Override
     public void freezeBackbone(boolean freeze) {
         Backbones.freezeTrainable(backbone, freeze);
     }

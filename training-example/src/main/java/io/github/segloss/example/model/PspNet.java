@@ -23,7 +23,7 @@ import io.github.segloss.target.BilinearResize;
  * live under the child block "backbone" (frozen by {@code --freeze-backbone-epochs}); the
  * class-dependent parameters under "head" and "aux".
  */
-public final class PspNet extends AbstractBlock {
+public final class PspNet extends AbstractBlock implements FineTunableModel {
 
     private static final byte VERSION = 1;
     private static final int[] BINS = {1, 2, 4};
@@ -80,33 +80,16 @@ public final class PspNet extends AbstractBlock {
         return classes;
     }
 
-    /**
-     * Returns the backbone, whose parameters do not depend on the classes.
-     *
-     * @return the backbone block
-     */
+    /** {@inheritDoc} */
+    @Override
     public Block getBackbone() {
         return backbone;
     }
 
-    /**
-     * Freezes or unfreezes the backbone's trainable parameters (batch-norm running statistics never
-     * take gradients and are left alone).
-     *
-     * @param freeze true to train the heads alone
-     */
+    /** {@inheritDoc} */
+    @Override
     public void freezeBackbone(boolean freeze) {
         Backbones.freezeTrainable(backbone, freeze);
-    }
-
-    /**
-     * Freezes or unfreezes the running statistics of every batch normalisation of the model:
-     * frozen, training normalises with the running statistics and leaves them as they are.
-     *
-     * @param freeze true to keep the running statistics while training
-     */
-    public void freezeStatistics(boolean freeze) {
-        Backbones.freezeStatistics(this, freeze);
     }
 
     /** {@inheritDoc} */

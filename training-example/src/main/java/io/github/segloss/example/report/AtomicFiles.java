@@ -66,12 +66,7 @@ public final class AtomicFiles {
             throw new OutputWriteException(target, e);
         }
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                OutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(channel));
-                writer.accept(new UnclosableStream(buffered));
-                buffered.flush();
-                channel.force(true);
-            }
+            writeForced(temp, writer, StandardOpenOption.WRITE);
             move(temp, absolute);
         } catch (IOException | RuntimeException | Error e) {
             try {
@@ -151,6 +146,46 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Writes a new file and forces it to the disk before closing it: the way to fill a temporary
+     * file or folder that is renamed into place afterwards ({@link #rename}).
+     *
+     * @param file the file, which must not exist yet
+     * @param writer writes the content to the stream it is given; closing that stream only flushes
+     *     it
+     * @throws IOException if the file exists or cannot be written
+     */
+    public static void writeNew(Path file, IoConsumer<OutputStream> writer) throws IOException {
+        writeForced(file, writer, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    }
+
+    private static void writeForced(
+            Path file, IoConsumer<OutputStream> writer, StandardOpenOption... options)
+            throws IOException {
+        try (FileChannel channel = FileChannel.open(file, options)) {
+            OutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(channel));
+            writer.accept(new UnclosableStream(buffered));
+            buffered.flush();
+            channel.force(true);
+        }
+    }
+
+    /**
+     * Renames a file or folder atomically where the file system can (else plainly), never replacing
+     * an existing target; make it durable with {@link #syncFolder}.
+     *
+     * @param from the file or folder
+     * @param to its new name, which must not exist
+     * @throws IOException if the target exists or the rename fails
+     */
+    public static void rename(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to);
+        }
+    }
+
     private static void move(Path temp, Path target) throws IOException {
         try {
             Files.move(
@@ -164,9 +199,12 @@ public final class AtomicFiles {
     }
 
     /**
-     * Makes the rename durable where the platform can sync a folder (Linux, macOS); best effort.
+     * Makes the renames in a folder durable where the platform can sync a folder (Linux, macOS);
+     * best effort (Windows cannot open a folder as a channel, and the files themselves are forced).
+     *
+     * @param folder the folder
      */
-    private static void syncFolder(Path folder) {
+    public static void syncFolder(Path folder) {
         try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (IOException | RuntimeException e) {

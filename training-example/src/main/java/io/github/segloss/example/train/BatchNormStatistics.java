@@ -5,7 +5,7 @@ import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
-import io.github.segloss.example.model.PspNet;
+import io.github.segloss.example.model.FineTunableModel;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -29,14 +29,14 @@ final class BatchNormStatistics {
     /**
      * Freezes or unfreezes the running statistics of every batch norm of the model.
      *
-     * @param net the built-in PSPNet or a TorchScript block
+     * @param net a built-in model or a TorchScript block
      * @param freeze true to keep the running statistics while training
      * @param torchscript the TorchScript file (for messages), or {@code null}
      * @throws IllegalArgumentException if a TorchScript model to freeze lacks {@value #METHOD}
      */
     static void freeze(Block net, boolean freeze, Path torchscript) {
-        if (net instanceof PspNet pspNet) {
-            pspNet.freezeStatistics(freeze);
+        if (net instanceof FineTunableModel model) {
+            model.freezeStatistics(freeze);
             return;
         }
         PtSymbolBlock module = (PtSymbolBlock) net;

@@ -14,21 +14,13 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.segloss.example.report.AtomicFiles;
 import io.github.segloss.example.report.OutputWriteException;
-import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -114,13 +106,13 @@ public final class Checkpoints {
             if (Files.exists(target)) {
                 replaced =
                         folder.resolve(UNFINISHED + epoch + "-replaced-" + temporary.getFileName());
-                move(target, replaced);
+                AtomicFiles.rename(target, replaced);
                 FaultHooks.reachedWriting("checkpoint:" + epoch + ":aside", target);
             }
-            move(temporary, target);
+            AtomicFiles.rename(temporary, target);
             temporary = null;
             FaultHooks.reachedWriting("checkpoint:" + epoch + ":renamed", target);
-            syncFolder(folder);
+            AtomicFiles.syncFolder(folder);
             if (replaced != null) {
                 deleteRecursively(replaced);
             }
@@ -154,7 +146,7 @@ public final class Checkpoints {
         JsonObject digests = new JsonObject();
         try {
             byte[] encoded = parameters.encode();
-            writeDurably(temporary.resolve(PARAMETERS), out -> out.write(encoded));
+            AtomicFiles.writeNew(temporary.resolve(PARAMETERS), out -> out.write(encoded));
             files.addProperty(PARAMETERS, encoded.length);
             digests.addProperty(PARAMETERS, FileDigests.of(temporary.resolve(PARAMETERS)));
         } finally {
@@ -163,7 +155,7 @@ public final class Checkpoints {
         FaultHooks.reachedWriting("checkpoint:" + epoch, temporary.resolve(DESCRIPTION));
         if (!(block instanceof AbstractBlock)) {
             Path module = temporary.resolve(MODULE);
-            writeDurably(module, out -> block.saveParameters(new DataOutputStream(out)));
+            AtomicFiles.writeNew(module, out -> block.saveParameters(new DataOutputStream(out)));
             files.addProperty(MODULE, Files.size(module));
             digests.addProperty(MODULE, FileDigests.of(module));
         }
@@ -172,8 +164,8 @@ public final class Checkpoints {
         json.add("files", files);
         json.add(FileDigests.KEY, digests);
         byte[] text = GSON.toJson(json).getBytes(StandardCharsets.UTF_8);
-        writeDurably(temporary.resolve(DESCRIPTION), out -> out.write(text));
-        syncFolder(temporary);
+        AtomicFiles.writeNew(temporary.resolve(DESCRIPTION), out -> out.write(text));
+        AtomicFiles.syncFolder(temporary);
         FaultHooks.reachedWriting("checkpoint:" + epoch + ":described", temporary);
     }
 
@@ -301,8 +293,8 @@ public final class Checkpoints {
             int epoch = Integer.parseInt(name.group(1));
             Path target = of(folder, epoch);
             if (!Files.exists(target) && isComplete(candidate, epoch)) {
-                move(candidate, target);
-                syncFolder(folder);
+                AtomicFiles.rename(candidate, target);
+                AtomicFiles.syncFolder(folder);
                 recovered.add(target);
             }
         }
@@ -412,46 +404,6 @@ public final class Checkpoints {
 
     private static String name(int epoch) {
         return String.format(Locale.ROOT, "epoch-%04d", epoch);
-    }
-
-    /** Writes a file and forces it to the disk before it is closed. */
-    private static void writeDurably(Path file, AtomicFiles.IoConsumer<OutputStream> writer)
-            throws IOException {
-        try (FileChannel channel =
-                FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel));
-            writer.accept(
-                    new FilterOutputStream(out) {
-                        @Override
-                        public void write(byte[] b, int off, int len) throws IOException {
-                            out.write(b, off, len);
-                        }
-
-                        @Override
-                        public void close() throws IOException {
-                            flush();
-                        }
-                    });
-            out.flush();
-            channel.force(true);
-        }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
-    }
-
-    /** Makes a rename durable where the platform can sync a folder (Linux, macOS); best effort. */
-    private static void syncFolder(Path folder) {
-        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | RuntimeException e) {
-            // Windows cannot open a folder as a channel; the files themselves are forced.
-        }
     }
 
     /** Deletes a folder and everything in it. */

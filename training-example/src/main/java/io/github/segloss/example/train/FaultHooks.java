@@ -26,7 +26,10 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@value #ALLOCATE}{@code =E:B:COUNT}: before training batch B of epoch E, ask the engine
  *       for COUNT floats on the batch's device (a real allocation failure when COUNT is absurd);
  *   <li>{@value #DISK_FULL}{@code =POINT}: at a point of a checkpoint write, fail as a full disk
- *       does ("No space left on device").
+ *       does ("No space left on device");
+ *   <li>{@value #DIGESTS}{@code =true}: before each training batch, print {@value #MARKER}{@code
+ *       data E:B <digest>} to standard error, a digest of the bytes of every input array (to
+ *       compare the data of two runs).
  * </ul>
  *
  * <p>The points: {@code batch:E:B} before training batch B of epoch E (1-based), {@code outputs:E}
@@ -54,6 +57,9 @@ final class FaultHooks {
 
     /** The property naming the checkpoint stage that fails as a full disk does. */
     static final String DISK_FULL = "segloss.test.diskFullAt";
+
+    /** The property that has every training batch's input digest printed. */
+    static final String DIGESTS = "segloss.test.batchDigests";
 
     /** What a reached point prints to standard error, followed by the point. */
     static final String MARKER = "segloss-test: at ";
@@ -100,7 +106,8 @@ final class FaultHooks {
     }
 
     /**
-     * Runs the hooks of a training batch: the {@code batch:E:B} point, a NaN pixel, an allocation.
+     * Runs the hooks of a training batch: the {@code batch:E:B} point, a NaN pixel, an allocation,
+     * the data's digest.
      *
      * @param epoch the epoch (1-based)
      * @param batch the batch in the epoch (1-based)
@@ -110,8 +117,16 @@ final class FaultHooks {
         if (System.getProperty(PAUSE) == null
                 && System.getProperty(SIGNAL) == null
                 && System.getProperty(NAN) == null
-                && System.getProperty(ALLOCATE) == null) {
+                && System.getProperty(ALLOCATE) == null
+                && System.getProperty(DIGESTS) == null) {
             return;
+        }
+        if (Boolean.parseBoolean(System.getProperty(DIGESTS))) {
+            int digest = 1;
+            for (NDArray array : data) {
+                digest = 31 * digest + Arrays.hashCode(array.toByteArray());
+            }
+            System.err.println(MARKER + "data " + epoch + ":" + batch + " " + digest);
         }
         reached("batch:" + epoch + ":" + batch);
         String at = epoch + ":" + batch;

@@ -9,6 +9,9 @@ final class Loaders {
     /** The threads that read and augment samples while the model trains. */
     static final int THREADS = 2;
 
+    /** The batches loaded ahead of the one being trained, by every task: one per thread. */
+    static final int PREFETCH = THREADS;
+
     private Loaders() {}
 
     /**

@@ -34,59 +34,70 @@ import org.testng.annotations.Test;
 /**
  * Fine-tuning options: {@code --backbone-lr-scale} trains the backbone at a fraction of the
  * learning rate (0: not at all) and {@code --freeze-bn-stats} keeps batch normalisation's running
- * statistics as loaded, on the built-in PSPNet (both engines) and on a TorchScript model (the
- * committed {@code tiny-lraspp.pt}: torchvision's LR-ASPP-MobileNetV3 at width 0.1, 21 classes,
- * random weights saved to a file and scripted by {@code trace_model.py --weights}; {@code
- * training-example/scripts/tiny_lraspp.sh} rewrites it).
+ * statistics as loaded, on both tasks' built-in models (PSPNet and the mask head, both engines) and
+ * on a TorchScript model (the committed {@code tiny-lraspp.pt}: torchvision's LR-ASPP-MobileNetV3
+ * at width 0.1, 21 classes, random weights saved to a file and scripted by {@code trace_model.py
+ * --weights}; {@code training-example/scripts/tiny_lraspp.sh} rewrites it).
  */
 public class FineTuningTest {
 
     /** Batch norm's running statistics move with every training batch, whatever the rate. */
     private static final Predicate<String> TRAINABLE = name -> !name.contains("running");
 
-    private static final Predicate<String> PSP_BACKBONE =
+    /** The backbone of both built-in models: their first child, "backbone". */
+    private static final Predicate<String> BUILT_IN_BACKBONE =
             TRAINABLE.and(name -> name.startsWith("01backbone_"));
-    private static final Predicate<String> PSP_HEADS =
+
+    private static final Predicate<String> BUILT_IN_HEADS =
             TRAINABLE.and(name -> !name.startsWith("01backbone_"));
     private static final Predicate<String> TS_BACKBONE = name -> name.startsWith("model.backbone.");
 
-    @DataProvider(name = "engines")
-    public Object[][] engines() {
-        return new Object[][] {{"PyTorch"}, {"MXNet"}};
+    /** Both tasks' built-in models (PSPNet and the mask head) on both engines. */
+    @DataProvider(name = "builtIn")
+    public Object[][] builtIn() {
+        return new Object[][] {
+            {"semantic", "PyTorch"}, {"semantic", "MXNet"}, {"mask", "PyTorch"}, {"mask", "MXNet"}
+        };
     }
 
-    @Test(dataProvider = "engines")
-    public void backboneLearnsAtTheScaledRateOfThePspNet(String engine) throws IOException {
+    @Test(dataProvider = "builtIn")
+    public void backboneLearnsAtTheScaledRateOfABuiltInModel(String task, String engine)
+            throws IOException {
+        String at = task + " on " + engine;
         Path source = Files.createTempDirectory("segloss-finetune-source");
-        train(source, "--engine", engine);
+        train(task, source, "--engine", engine);
         Path loaded = source.resolve("checkpoints/epoch-0001");
         Map<String, float[]> before = LoadedWeightsTest.weights(loaded);
-        Map<String, float[]> none = fineTune(engine, loaded, "--backbone-lr-scale", "0");
-        Map<String, float[]> tenth = fineTune(engine, loaded, "--backbone-lr-scale", "0.1");
-        Map<String, float[]> full = fineTune(engine, loaded, "--backbone-lr-scale", "1");
-        assertEquals(movement(before, none, PSP_BACKBONE), 0.0, engine + ": scale 0");
+        Map<String, float[]> none = fineTune(task, engine, loaded, "--backbone-lr-scale", "0");
+        Map<String, float[]> tenth = fineTune(task, engine, loaded, "--backbone-lr-scale", "0.1");
+        Map<String, float[]> full = fineTune(task, engine, loaded, "--backbone-lr-scale", "1");
+        assertEquals(movement(before, none, BUILT_IN_BACKBONE), 0.0, at + ": scale 0");
         assertTrue(
-                movement(before, none, PSP_HEADS) > 1e-3, engine + ": the heads train at scale 0");
-        double ratio = movement(before, tenth, PSP_BACKBONE) / movement(before, full, PSP_BACKBONE);
-        assertEquals(ratio, 0.1, 0.01, engine + ": backbone movement at 0.1 over that at 1");
+                movement(before, none, BUILT_IN_HEADS) > 1e-3, at + ": the heads train at scale 0");
+        double ratio =
+                movement(before, tenth, BUILT_IN_BACKBONE)
+                        / movement(before, full, BUILT_IN_BACKBONE);
+        assertEquals(ratio, 0.1, 0.01, at + ": backbone movement at 0.1 over that at 1");
     }
 
-    @Test(dataProvider = "engines")
-    public void frozenStatisticsStayAsLoadedOnThePspNet(String engine) throws IOException {
+    @Test(dataProvider = "builtIn")
+    public void frozenStatisticsStayAsLoadedOnABuiltInModel(String task, String engine)
+            throws IOException {
+        String at = task + " on " + engine;
         Path source = Files.createTempDirectory("segloss-finetune-bn-source");
-        train(source, "--engine", engine);
+        train(task, source, "--engine", engine);
         Path loaded = source.resolve("checkpoints/epoch-0001");
         Map<String, float[]> before = LoadedWeightsTest.weights(loaded);
-        Map<String, float[]> frozen = fineTune(engine, loaded, "--freeze-bn-stats");
-        Map<String, float[]> free = fineTune(engine, loaded);
+        Map<String, float[]> frozen = fineTune(task, engine, loaded, "--freeze-bn-stats");
+        Map<String, float[]> free = fineTune(task, engine, loaded);
         Predicate<String> statistics = name -> name.contains("running");
-        assertEquals(movement(before, frozen, statistics), 0.0, engine + ": frozen statistics");
+        assertEquals(movement(before, frozen, statistics), 0.0, at + ": frozen statistics");
         assertTrue(
                 movement(before, free, statistics) > 1e-3,
-                engine + ": without the option training moves the statistics");
+                at + ": without the option training moves the statistics");
         assertTrue(
                 movement(before, frozen, name -> name.endsWith("gamma")) > 1e-3,
-                engine + ": batch norm's scale still trains");
+                at + ": batch norm's scale still trains");
     }
 
     @Test
@@ -173,21 +184,21 @@ public class FineTuningTest {
     }
 
     /** One tiny epoch (see {@link TinyRuns}) unless {@code more} says otherwise. */
-    private static void train(Path output, String... more) {
+    private static void train(String task, Path output, String... more) {
         List<String> args = new ArrayList<>(Arrays.asList(more));
         if (!args.contains("--epochs")) {
             args.addAll(List.of("--epochs", "1"));
         }
-        TinyRuns.train("semantic", output, args.toArray(new String[0]));
+        TinyRuns.train(task, output, args.toArray(new String[0]));
     }
 
-    private static Map<String, float[]> fineTune(String engine, Path loaded, String... more)
-            throws IOException {
+    private static Map<String, float[]> fineTune(
+            String task, String engine, Path loaded, String... more) throws IOException {
         Path output = Files.createTempDirectory("segloss-finetune");
         List<String> args =
                 new ArrayList<>(List.of("--engine", engine, "--pretrained", loaded.toString()));
         args.addAll(Arrays.asList(more));
-        train(output, args.toArray(new String[0]));
+        train(task, output, args.toArray(new String[0]));
         return LoadedWeightsTest.weights(output.resolve("checkpoints/epoch-0001"));
     }
 
