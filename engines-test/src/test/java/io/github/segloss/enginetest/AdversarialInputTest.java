@@ -159,7 +159,7 @@ public class AdversarialInputTest extends EngineTest {
         Expect.illegalArgument(
                 () -> value(PixelCrossEntropyLoss.builder().build(), fraction, logits),
                 "labels",
-                "got 1.5 at flat position 1");
+                "got 1.5 at [0, 1]");
     }
 
     @Test

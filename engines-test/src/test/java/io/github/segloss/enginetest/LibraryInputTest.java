@@ -353,31 +353,31 @@ public class LibraryInputTest extends EngineTest {
                                 .build()
                                 .evaluate(new NDList(floats), new NDList(logits)),
                 "labels",
-                "got 1.0E20 at flat position 1");
+                "got 1.0E20 at [1]");
         Expect.illegalArgument(
                 () -> new MeanIoU(3).evaluate(new NDList(floats), new NDList(logits)),
                 "labels",
-                "got 1.0E20 at flat position 1");
+                "got 1.0E20 at [1]");
         NDArray doubles = manager.create(new double[] {0, 1e20, -0x1p60});
         Expect.illegalArgument(
                 () ->
                         PixelCrossEntropyLoss.builder()
                                 .build()
                                 .evaluate(new NDList(doubles), new NDList(logits)),
-                "got 1.0E20 at flat position 1 (2 bad values in (3))");
+                "got 1.0E20 at [1] (2 bad values in (3))");
         NDArray longs = manager.create(new long[] {0, Long.MAX_VALUE, 1});
         Expect.illegalArgument(
                 () ->
                         PixelCrossEntropyLoss.builder()
                                 .build()
                                 .evaluate(new NDList(longs), new NDList(logits)),
-                "got 9223372036854775807 at flat position 1");
+                "got 9223372036854775807 at [1]");
         NDArray whole = manager.create(new double[] {0, 1, 0x1p52});
         Expect.illegalArgument(
                 () ->
                         PixelCrossEntropyLoss.builder()
                                 .build()
                                 .evaluate(new NDList(whole), new NDList(logits)),
-                "got 4503599627370496 at flat position 2");
+                "got 4503599627370496 at [2]");
     }
 }

@@ -68,7 +68,7 @@ public class MaskedL2LossTest extends EngineTest {
                 "mask",
                 "finite and >= 0",
                 "got -1",
-                "position 1");
+                "at [1]");
     }
 
     @Test
@@ -86,7 +86,7 @@ public class MaskedL2LossTest extends EngineTest {
                 "mask",
                 "finite and >= 0",
                 "got Infinity",
-                "position 1");
+                "at [1]");
     }
 
     @Test

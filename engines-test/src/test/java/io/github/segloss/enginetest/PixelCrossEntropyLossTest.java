@@ -152,7 +152,7 @@ public class PixelCrossEntropyLossTest extends EngineTest {
                 "[0, 4)",
                 "ignore index 255",
                 "got 4",
-                "position 1");
+                "at [1]");
     }
 
     @Test
@@ -163,7 +163,7 @@ public class PixelCrossEntropyLossTest extends EngineTest {
                 () -> weighted().evaluate(new NDList(labels), new NDList(logits)),
                 "labels",
                 "got -1",
-                "position 0");
+                "at [0]");
     }
 
     @Test

@@ -252,7 +252,7 @@ public class RobustnessRegressionTest extends EngineTest {
                                                 new float[] {1, Float.POSITIVE_INFINITY, 1, 1},
                                                 new Shape(1, 2, 2))),
                                 new NDList(logits)),
-                "weights must be finite and >= 0, got Infinity at flat position 1");
+                "weights must be finite and >= 0, got Infinity at [0, 0, 1]");
     }
 
     @Test
@@ -266,7 +266,7 @@ public class RobustnessRegressionTest extends EngineTest {
                                 new NDList(int8((byte) 0, (byte) -1, (byte) 1)),
                                 new NDList(logits)),
                 "labels",
-                "got -1 at flat position 1");
+                "got -1 at [1]");
         Loss dice = DiceLoss.builder().setMode(SegmentationMode.BINARY).optIgnoreIndex(255).build();
         Expect.illegalArgument(
                 () ->
@@ -285,7 +285,7 @@ public class RobustnessRegressionTest extends EngineTest {
         Expect.illegalArgument(
                 () -> ce.evaluate(new NDList(uint8(0, 255, 3)), new NDList(logits)),
                 "labels",
-                "got 255 at flat position 1");
+                "got 255 at [1]");
     }
 
     @Test

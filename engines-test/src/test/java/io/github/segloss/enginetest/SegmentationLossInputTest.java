@@ -74,7 +74,7 @@ public class SegmentationLossInputTest extends EngineTest {
                 "labels",
                 "[0, 2)",
                 "got 2",
-                "position 2");
+                "at [0, 0, 1, 0]");
     }
 
     @Test
@@ -205,7 +205,7 @@ public class SegmentationLossInputTest extends EngineTest {
                 "targets",
                 "[0, 1] or the ignore index 255",
                 "got 1.5",
-                "position 3");
+                "at [3]");
     }
 
     @Test

@@ -14,7 +14,9 @@ import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
 import ai.djl.training.TrainingResult;
 import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.listener.EvaluatorTrainingListener;
 import ai.djl.training.listener.TrainingListener;
+import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
@@ -137,6 +139,7 @@ public class TrainerTest extends EngineTest {
                                 1f)
                         .build();
         MeanIoU meanIoU = new MeanIoU("mIoU", CLASSES, 255);
+        EpochValues seen = new EpochValues(meanIoU);
         DefaultTrainingConfig config =
                 new DefaultTrainingConfig(loss)
                         .optOptimizer(
@@ -145,6 +148,8 @@ public class TrainerTest extends EngineTest {
                                         .build())
                         .optDevices(new Device[] {Device.cpu()})
                         .addEvaluator(meanIoU)
+                        // sees each epoch's values before DJL's listener resets them
+                        .addTrainingListeners(seen)
                         .addTrainingListeners(TrainingListener.Defaults.logging());
         loss.getComponents().forEach(config::addEvaluator);
 
@@ -173,7 +178,36 @@ public class TrainerTest extends EngineTest {
                 float dice = evaluations.get("train_Dice");
                 assertTrue(ce > 0 && dice > 0, "CE " + ce + ", Dice " + dice);
                 assertEquals(evaluations.get("train_loss"), ce + dice, 1e-3 * (ce + dice));
+
+                // after fit the epoch accumulators are reset; the last epoch is kept apart
+                String validate = EvaluatorTrainingListener.VALIDATE_EPOCH;
+                assertTrue(Float.isNaN(meanIoU.getAccumulator(validate)));
+                assertEquals(meanIoU.getLastEpochAccumulator(validate), seen.value);
+                assertEquals(meanIoU.getLastEpochAccumulator(validate), (float) lastIoU, 1e-6f);
+                assertEquals(meanIoU.getLastEpochPerClassIoU(validate), seen.perClassIoU);
+                assertEquals(meanIoU.getLastEpochConfusionMatrix(validate), seen.confusion);
             }
+        }
+    }
+
+    /** Reads the mIoU evaluator's validation values at the end of each epoch. */
+    private static final class EpochValues extends TrainingListenerAdapter {
+
+        private final MeanIoU meanIoU;
+        private float value;
+        private float[] perClassIoU;
+        private long[][] confusion;
+
+        EpochValues(MeanIoU meanIoU) {
+            this.meanIoU = meanIoU;
+        }
+
+        @Override
+        public void onEpoch(Trainer trainer) {
+            String validate = EvaluatorTrainingListener.VALIDATE_EPOCH;
+            value = meanIoU.getAccumulator(validate);
+            perClassIoU = meanIoU.getPerClassIoU(validate);
+            confusion = meanIoU.getConfusionMatrix(validate);
         }
     }
 }

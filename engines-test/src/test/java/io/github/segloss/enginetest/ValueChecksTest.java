@@ -69,7 +69,7 @@ public class ValueChecksTest extends EngineTest {
                                 .evaluate(new NDList(targets), new NDList(logits)),
                 "targets",
                 "NaN",
-                "flat position 2");
+                "at [0, 2]");
         Expect.illegalArgument(
                 () ->
                         BinaryCrossEntropyLoss.builder()
@@ -78,7 +78,7 @@ public class ValueChecksTest extends EngineTest {
                                 .evaluate(new NDList(targets), new NDList(logits)),
                 "targets",
                 "NaN",
-                "flat position 2");
+                "at [0, 2]");
     }
 
     @Test

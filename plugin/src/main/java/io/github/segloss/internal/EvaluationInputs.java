@@ -3,6 +3,7 @@ package io.github.segloss.internal;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.training.loss.Loss;
 import java.util.function.BiFunction;
 
 /**
@@ -33,6 +34,28 @@ public final class EvaluationInputs {
             NDList labels, NDList predictions, BiFunction<NDList, NDList, NDArray> loss) {
         require(labels, predictions);
         return HalfPrecision.evaluate(labels, predictions, loss);
+    }
+
+    /**
+     * Checks the inputs of a loss, then evaluates it as {@link #evaluate(NDList, NDList,
+     * BiFunction)} does, naming the loss in the message of any bad-input error ({@link
+     * LossErrors}).
+     *
+     * @param owner the loss being evaluated
+     * @param ignoreIndex the loss's ignore index as {@link LossErrors#evaluate} takes it
+     * @param labels the labels the loss received
+     * @param predictions the predictions the loss received
+     * @param loss the loss's computation on checked inputs
+     * @return the loss, in the type of {@code predictions[0]}
+     * @throws IllegalArgumentException as {@link #require} or the computation, the loss named
+     */
+    public static NDArray evaluate(
+            Loss owner,
+            int ignoreIndex,
+            NDList labels,
+            NDList predictions,
+            BiFunction<NDList, NDList, NDArray> loss) {
+        return LossErrors.evaluate(owner, ignoreIndex, () -> evaluate(labels, predictions, loss));
     }
 
     /**

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 
 /**
  * The check that every value of the float predictions a loss or metric reads is finite (no NaN, no
@@ -55,7 +54,7 @@ public final class FiniteCheck {
                             + " not (first: "
                             + describe(value)
                             + " at "
-                            + position(first, array.getShape())
+                            + Shapes.position(first, array.getShape())
                             + ")");
         }
     }
@@ -84,21 +83,5 @@ public final class FiniteCheck {
             return "NaN";
         }
         return value > 0 ? "+Infinity" : "-Infinity";
-    }
-
-    /** The index of each axis of a row-major flat position, e.g. {@code [1, 4, 0, 7]}. */
-    private static String position(long flat, Shape shape) {
-        int rank = shape.dimension();
-        long[] index = new long[rank];
-        long rest = flat;
-        for (int axis = rank - 1; axis >= 0; axis--) {
-            index[axis] = rest % shape.get(axis);
-            rest /= shape.get(axis);
-        }
-        StringBuilder text = new StringBuilder("[");
-        for (int axis = 0; axis < rank; axis++) {
-            text.append(axis == 0 ? "" : ", ").append(index[axis]);
-        }
-        return text.append(']').toString();
     }
 }

@@ -18,26 +18,35 @@ public final class SafeMath {
      *
      * @param numerator the numerator
      * @param denominator the denominator, of the numerator's type
-     * @return the quotient, or 0 where the denominator is 0
+     * @return the quotient, or +0 where the denominator is 0
      */
     public static NDArray safeDivide(NDArray numerator, NDArray denominator) {
         NDArray nonZero = denominator.neq(0).toType(numerator.getDataType(), false);
-        return numerator.mul(nonZero).div(Scalars.maximum(denominator, Float.MIN_NORMAL));
+        return positiveZero(
+                numerator.mul(nonZero).div(Scalars.maximum(denominator, Float.MIN_NORMAL)));
+    }
+
+    /**
+     * Turns -0 into +0 and leaves every other value as it is (\( x + (+0) \) under IEEE 754): a
+     * loss over nothing, a negated sum of zeros, is 0, not the -0.0 that a log would print.
+     */
+    private static NDArray positiveZero(NDArray value) {
+        return Scalars.add(value, 0.0);
     }
 
     /**
      * Divides a sum by its count or weight, \( a / \max(b, b_{min}) \) with \( b_{min} \) the
      * smallest normal float, for a numerator that is exactly 0 wherever the denominator is (a sum
      * of terms masked by the same weights that make up the denominator): then it is 0 with a zero
-     * gradient when nothing was counted, as {@link #safeDivide}, in two operator calls instead of
-     * five.
+     * gradient when nothing was counted, as {@link #safeDivide}, in three operator calls instead of
+     * six.
      *
      * @param maskedSum the numerator, 0 where the denominator is 0
      * @param count the denominator, a sum of non-negative weights or counts
-     * @return the quotient, or 0 where the denominator is 0
+     * @return the quotient, or +0 where the denominator is 0
      */
     public static NDArray divideByCount(NDArray maskedSum, NDArray count) {
-        return maskedSum.div(Scalars.maximum(count, Float.MIN_NORMAL));
+        return positiveZero(maskedSum.div(Scalars.maximum(count, Float.MIN_NORMAL)));
     }
 
     /**

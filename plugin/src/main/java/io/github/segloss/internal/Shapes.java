@@ -91,4 +91,26 @@ public final class Shapes {
                             + given);
         }
     }
+
+    /**
+     * Returns the index of each axis of a row-major flat position, as the messages show positions.
+     *
+     * @param flat the flat position, in {@code [0, shape.size())}
+     * @param shape the array's shape
+     * @return e.g. {@code [1, 4, 0, 7]}; {@code []} for a scalar
+     */
+    public static String position(long flat, Shape shape) {
+        int rank = shape.dimension();
+        long[] index = new long[rank];
+        long rest = flat;
+        for (int axis = rank - 1; axis >= 0; axis--) {
+            index[axis] = rest % shape.get(axis);
+            rest /= shape.get(axis);
+        }
+        StringBuilder text = new StringBuilder("[");
+        for (int axis = 0; axis < rank; axis++) {
+            text.append(axis == 0 ? "" : ", ").append(index[axis]);
+        }
+        return text.append(']').toString();
+    }
 }

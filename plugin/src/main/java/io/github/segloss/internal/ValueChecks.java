@@ -234,14 +234,16 @@ public final class ValueChecks {
                 value = Float.toString((float) number); // 1e20f as 1.0E20, not 1.00000002E20
             }
         }
-        throw new IllegalArgumentException(
+        throw new BadValueException(
+                name,
+                bad.toType(DataType.FLOAT64, false).getDouble(),
                 name
                         + " must be "
                         + rule
                         + ", got "
                         + value
-                        + " at flat position "
-                        + first
+                        + " at "
+                        + Shapes.position(first, original.getShape())
                         + " ("
                         + count
                         + " bad value"

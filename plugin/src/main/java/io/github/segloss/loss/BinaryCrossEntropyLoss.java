@@ -60,7 +60,7 @@ public class BinaryCrossEntropyLoss extends Loss {
     /** {@inheritDoc} */
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
-        return EvaluationInputs.evaluate(labels, predictions, this::compute);
+        return EvaluationInputs.evaluate(this, ignoreIndex, labels, predictions, this::compute);
     }
 
     private NDArray compute(NDList labels, NDList predictions) {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.AbstractCompositeLoss;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
+import io.github.segloss.internal.LossErrors;
 import io.github.segloss.internal.SharedLabels;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -113,7 +114,10 @@ public class DeepSupervisionLoss extends AbstractCompositeLoss {
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
         // the heads share one normalisation and check of the labels (SharedLabels)
-        return SharedLabels.during(() -> sumOfHeads(labels, predictions));
+        return LossErrors.evaluate(
+                this,
+                LossErrors.NO_IGNORE_OPTION,
+                () -> SharedLabels.during(() -> sumOfHeads(labels, predictions)));
     }
 
     private NDArray sumOfHeads(NDList labels, NDList predictions) {

@@ -6,6 +6,7 @@ import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.EmptyBatch;
 import io.github.segloss.internal.EvaluationInputs;
 import io.github.segloss.internal.FiniteCheck;
+import io.github.segloss.internal.LossErrors;
 import io.github.segloss.internal.MaskHeadInputs;
 import io.github.segloss.internal.SafeMath;
 
@@ -67,7 +68,8 @@ public class MaskRcnnMaskLoss extends Loss {
     /** {@inheritDoc} */
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
-        return EvaluationInputs.evaluate(labels, predictions, this::compute);
+        return EvaluationInputs.evaluate(
+                this, LossErrors.NO_IGNORE_OPTION, labels, predictions, this::compute);
     }
 
     private NDArray compute(NDList labels, NDList predictions) {

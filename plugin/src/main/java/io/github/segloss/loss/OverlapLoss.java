@@ -87,7 +87,7 @@ public abstract class OverlapLoss extends Loss {
     /** {@inheritDoc} */
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
-        return EvaluationInputs.evaluate(labels, predictions, this::compute);
+        return EvaluationInputs.evaluate(this, ignoreIndex, labels, predictions, this::compute);
     }
 
     private NDArray compute(NDList labels, NDList predictions) {

@@ -6,6 +6,7 @@ import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.EvaluationInputs;
 import io.github.segloss.internal.EvaluationMemo;
 import io.github.segloss.internal.FiniteCheck;
+import io.github.segloss.internal.LossErrors;
 import io.github.segloss.internal.Scalars;
 
 /**
@@ -100,6 +101,11 @@ public class WeightedLoss extends Loss {
      */
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
+        return LossErrors.evaluate(
+                this, LossErrors.NO_IGNORE_OPTION, () -> weighted(labels, predictions));
+    }
+
+    private NDArray weighted(NDList labels, NDList predictions) {
         EvaluationInputs.require(labels, predictions);
         NDArray remembered = memo.recall(labels, predictions);
         if (remembered != null) {

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.AbstractCompositeLoss;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
+import io.github.segloss.internal.LossErrors;
 import io.github.segloss.internal.SharedLabels;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -63,7 +64,10 @@ public class WeightedSumLoss extends AbstractCompositeLoss {
      */
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
-        return SharedLabels.during(() -> super.evaluate(labels, predictions));
+        return LossErrors.evaluate(
+                this,
+                LossErrors.NO_IGNORE_OPTION,
+                () -> SharedLabels.during(() -> super.evaluate(labels, predictions)));
     }
 
     /** Collects the terms of a {@link WeightedSumLoss}. */

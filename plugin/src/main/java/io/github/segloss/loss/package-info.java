@@ -1,13 +1,31 @@
 /**
- * The segloss losses, each a DJL {@link ai.djl.training.loss.Loss}: {@link
- * io.github.segloss.loss.PixelCrossEntropyLoss}, {@link io.github.segloss.loss.DeepSupervisionLoss}
- * (with its {@link io.github.segloss.loss.HeadLoss} components), {@link
- * io.github.segloss.loss.MaskRcnnMaskLoss} and {@link io.github.segloss.loss.MaskedL2Loss}.
+ * The segloss losses, each a DJL {@link ai.djl.training.loss.Loss}.
+ *
+ * <ul>
+ *   <li>Cross-entropy: {@link io.github.segloss.loss.PixelCrossEntropyLoss} (ignore label, class
+ *       weights, label smoothing) and {@link io.github.segloss.loss.OhemCrossEntropyLoss} (online
+ *       hard example mining).
+ *   <li>Overlap losses on probabilities ({@link io.github.segloss.loss.OverlapLoss}): {@link
+ *       io.github.segloss.loss.DiceLoss}, {@link io.github.segloss.loss.JaccardLoss} and {@link
+ *       io.github.segloss.loss.TverskyLoss}, in the modes of {@link
+ *       io.github.segloss.loss.SegmentationMode}; {@link io.github.segloss.loss.LovaszLoss}.
+ *   <li>{@link io.github.segloss.loss.FocalLoss} (sigmoid and softmax) and {@link
+ *       io.github.segloss.loss.BinaryCrossEntropyLoss}.
+ *   <li>Instance masks: {@link io.github.segloss.loss.MaskRcnnMaskLoss}; regression: {@link
+ *       io.github.segloss.loss.MaskedL2Loss}.
+ *   <li>Combinations: {@link io.github.segloss.loss.DeepSupervisionLoss} (one {@link
+ *       io.github.segloss.loss.HeadLoss} per output head, e.g. PSPNet's main and auxiliary heads),
+ *       {@link io.github.segloss.loss.WeightedSumLoss} (several losses on one output) and {@link
+ *       io.github.segloss.loss.WeightedLoss}.
+ * </ul>
  *
  * <p>Every loss returns a scalar on the prediction's device, connected to the graph, and gives
- * exactly 0 with a zero gradient when nothing is labelled (PyTorch gives NaN there). Bad input
- * raises an {@link java.lang.IllegalArgumentException} naming the argument, the expected and the
- * actual shape or value. Every builder takes {@code optCheckFinite(true)}, which makes {@code
- * evaluate} reject NaN and infinite predictions with their count and the position of the first.
+ * exactly +0 with a zero gradient when nothing is labelled (PyTorch gives NaN there). Bad input
+ * raises an {@link java.lang.IllegalArgumentException} that names the loss (inside a combination,
+ * the path to it, e.g. {@code WeightedSumLoss "ce+dice" > DiceLoss "dice": ...}), the argument, the
+ * expected and the actual shape or value, positions as indices of every axis, and the likely cause
+ * where one is known (a label 255 in a loss without an ignore index). Every builder takes {@code
+ * optCheckFinite(true)}, which makes {@code evaluate} reject NaN and infinite predictions with
+ * their count and the position of the first.
  */
 package io.github.segloss.loss;

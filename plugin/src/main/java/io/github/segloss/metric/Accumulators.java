@@ -6,7 +6,10 @@ import java.util.function.BinaryOperator;
 
 /**
  * The accumulators of one evaluator: an immutable value per key, replaced atomically on each
- * update, so that concurrent updates and reads are safe as in DJL's own evaluators.
+ * update, so that concurrent updates and reads are safe as in DJL's own evaluators. A reset keeps
+ * the value it replaces, when anything was counted since the previous reset, as the key's last
+ * finished value: DJL's training listener resets the epoch keys at the end of each epoch, so that
+ * value is the last finished epoch's.
  *
  * @param <T> the immutable accumulated value, e.g. a confusion matrix
  */
@@ -16,6 +19,7 @@ final class Accumulators<T> {
     private final T empty;
     private final BinaryOperator<T> plus;
     private final Map<String, T> values = new ConcurrentHashMap<>();
+    private final Map<String, T> finished = new ConcurrentHashMap<>();
 
     /**
      * Creates the accumulators of an evaluator.
@@ -36,7 +40,23 @@ final class Accumulators<T> {
      * @param key the accumulator's key
      */
     void reset(String key) {
-        values.put(key, empty);
+        T replaced = values.put(key, empty);
+        if (replaced != null && replaced != empty) {
+            finished.put(key, replaced);
+        }
+    }
+
+    /**
+     * Returns the value the key's accumulator had when it was last reset with something counted
+     * (the empty value if it never was).
+     *
+     * @param key the accumulator's key
+     * @return the value
+     * @throws IllegalArgumentException if the key has no accumulator
+     */
+    T lastFinished(String key) {
+        get(key);
+        return finished.getOrDefault(key, empty);
     }
 
     /**

@@ -79,6 +79,19 @@ abstract class CountingEvaluator<C> extends Evaluator {
     }
 
     /**
+     * Returns the counts that the key had at its last reset with something counted: after {@code
+     * EasyTrain.fit}, whose listener resets {@code "validate/epoch"} at the end of every epoch, the
+     * counts of the last epoch.
+     *
+     * @param key the accumulator's key
+     * @return the counts (those of nothing if the key was never reset after counting)
+     * @throws IllegalArgumentException if the key has no accumulator
+     */
+    C lastEpochCounts(String key) {
+        return accumulators.lastFinished(key);
+    }
+
+    /**
      * Adds counts to the accumulator of a key.
      *
      * @param key the accumulator's key
@@ -127,5 +140,21 @@ abstract class CountingEvaluator<C> extends Evaluator {
     @Override
     public float getAccumulator(String key) {
         return value(accumulators.get(key));
+    }
+
+    /**
+     * Returns the number of the key's last finished epoch: the value {@link #getAccumulator} had
+     * right before the key's last reset with something counted. DJL's training listener resets
+     * {@code "train/epoch"} and {@code "validate/epoch"} at the end of every epoch, after logging
+     * them, so after {@code EasyTrain.fit} {@code getAccumulator("validate/epoch")} is NaN while
+     * this returns the last epoch's validation value. An epoch that counted nothing (e.g. no
+     * validation data) leaves the previous value in place.
+     *
+     * @param key the accumulator's key, e.g. {@code "validate/epoch"}
+     * @return the value, NaN if the key was never reset after counting
+     * @throws IllegalArgumentException if the key has no accumulator
+     */
+    public float getLastEpochAccumulator(String key) {
+        return value(accumulators.lastFinished(key));
     }
 }

@@ -83,7 +83,36 @@ public class MeanIoU extends CountingEvaluator<ConfusionMatrix> {
      * @throws IllegalArgumentException if the key has no accumulator
      */
     public float[] getPerClassIoU(String key) {
-        double[] iou = counts(key).perClassIoU();
+        return toFloats(counts(key).perClassIoU());
+    }
+
+    /**
+     * Returns the IoU of each class in the key's last finished epoch (see {@link
+     * #getLastEpochAccumulator}): after {@code EasyTrain.fit}, {@code
+     * getLastEpochPerClassIoU("validate/epoch")} holds the last epoch's validation IoU per class.
+     *
+     * @param key the accumulator's key
+     * @return C values, NaN for a class neither labelled nor predicted (all NaN if the key was
+     *     never reset after counting)
+     * @throws IllegalArgumentException if the key has no accumulator
+     */
+    public float[] getLastEpochPerClassIoU(String key) {
+        return toFloats(lastEpochCounts(key).perClassIoU());
+    }
+
+    /**
+     * Returns a copy of the confusion matrix of the key's last finished epoch (see {@link
+     * #getLastEpochAccumulator}).
+     *
+     * @param key the accumulator's key
+     * @return C×C counts, {@code [trueClass][predictedClass]}
+     * @throws IllegalArgumentException if the key has no accumulator
+     */
+    public long[][] getLastEpochConfusionMatrix(String key) {
+        return lastEpochCounts(key).toArray();
+    }
+
+    private static float[] toFloats(double[] iou) {
         float[] result = new float[iou.length];
         for (int c = 0; c < iou.length; c++) {
             result[c] = (float) iou[c];

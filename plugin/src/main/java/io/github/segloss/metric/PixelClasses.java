@@ -51,6 +51,7 @@ record PixelClasses(int[] truth, int[] predicted, int ignoreIndex) {
         NDArray prediction = predictions.head();
         boolean classIds = prediction.getShape().equals(label.getShape());
         if (classIds) {
+            requireNotOneHot(label, prediction, numClasses);
             long classes = numClasses == UNKNOWN_CLASSES ? Integer.MAX_VALUE : numClasses;
             Shapes.requireNumeric(label, "labels");
             Shapes.requireNumeric(prediction, "predictions");
@@ -70,6 +71,41 @@ record PixelClasses(int[] truth, int[] predicted, int ignoreIndex) {
             int[] truth = label.toType(DataType.INT32, false).toIntArray();
             int[] predicted = ids.toType(DataType.INT32, false).toIntArray();
             return new PixelClasses(truth, predicted, ignoreIndex);
+        }
+    }
+
+    /**
+     * Labels of the predictions' shape are class ids compared with predicted class ids. When the
+     * predictions are float maps {@code (N, C, d1..dk)} that are not whole numbers (logits) and the
+     * labels are one-hot along axis 1 (0 or 1, one 1 per pixel), the labels are at fault, and the
+     * message says so instead of blaming the predictions. The test runs only on inputs that would
+     * fail anyway.
+     */
+    private static void requireNotOneHot(NDArray labels, NDArray predictions, int numClasses) {
+        Shape shape = predictions.getShape();
+        if (!predictions.getDataType().isFloating()
+                || shape.dimension() < 3
+                || shape.get(1) < 2
+                || (numClasses != UNKNOWN_CLASSES && shape.get(1) != numClasses)
+                || ValueChecks.isWhole(predictions)
+                || !isOneHot(labels)) {
+            return;
+        }
+        throw new IllegalArgumentException(
+                "labels must be class ids (N, d1..dk) for logits (N, C, d1..dk), got one-hot"
+                        + " labels of the logits' shape "
+                        + shape
+                        + ": pass labels.argMax(1) (class ids), or class ids of the labels' shape"
+                        + " as predictions");
+    }
+
+    /** Whether every value is 0 or 1 with exactly one 1 along axis 1. */
+    private static boolean isOneHot(NDArray labels) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray values = labels.toType(DataType.FLOAT32, false);
+            boolean binary = values.eq(0).logicalOr(values.eq(1)).all().getBoolean();
+            return binary && values.sum(new int[] {1}).eq(1).all().getBoolean();
         }
     }
 

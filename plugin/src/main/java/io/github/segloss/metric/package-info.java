@@ -7,8 +7,11 @@
  *
  * <p>Each evaluator accumulates integer counts per accumulator key (a confusion matrix, or counts
  * of pixels), so a batch gives the same number whether it is evaluated whole or split across
- * devices, and results merge by addition. An accumulator that has counted nothing reads NaN. Bad
- * input raises an {@link java.lang.IllegalArgumentException} naming the argument, the expected and
- * the actual shape or value, as the losses do.
+ * devices, and results merge by addition. An accumulator that has counted nothing reads NaN; the
+ * values of a key's last finished epoch stay readable after DJL's training listener has reset it
+ * ({@code getLastEpochAccumulator}, {@link
+ * io.github.segloss.metric.MeanIoU#getLastEpochPerClassIoU}). Bad input raises an {@link
+ * java.lang.IllegalArgumentException} naming the argument, the expected and the actual shape or
+ * value, as the losses do.
  */
 package io.github.segloss.metric;
