@@ -79,7 +79,13 @@ public class LibraryModuleTest {
     private static ModuleDescriptor descriptor() throws IOException {
         return withClasses(
                 root -> {
-                    try (InputStream in = Files.newInputStream(root.resolve("module-info.class"))) {
+                    Path file = root.resolve("module-info.class");
+                    if (!Files.isRegularFile(file)) {
+                        throw new AssertionError(
+                                "the library is not a JPMS module: no module-info.class in "
+                                        + root.toUri());
+                    }
+                    try (InputStream in = Files.newInputStream(file)) {
                         return ModuleDescriptor.read(in);
                     }
                 });
