@@ -1,4 +1,4 @@
-// Checks what the consumer sample computed on each engine (target/segloss-values-ENGINE.properties)
+// Checks what the consumer sample computed on each engine (target/ENGINE/segloss-values-ENGINE.properties)
 // and what the library published into the invoker's local repository. Variables from
 // maven-invoker-plugin: basedir (this sample's copy), localRepositoryPath, and from plugin/pom.xml
 // seglossVersion and torchscriptReference (training-example's tiny-segnet-train-mode.json).
@@ -9,7 +9,7 @@ def failures = []
 def check = { boolean ok, String message -> if (!ok) failures << message }
 
 def values = { String engine ->
-    def file = new File(basedir, "target/segloss-values-${engine}.properties")
+    def file = new File(basedir, "target/${engine}/segloss-values-${engine}.properties")
     check(file.isFile(), "the ${engine} run wrote no ${file}")
     def props = new Properties()
     if (file.isFile()) file.withInputStream { props.load(it) }
