@@ -37,6 +37,16 @@ check(pt.pspnetValidationBatches == 3d,
 check(pt.pspnetLastValidationLoss < pt.pspnetFirstValidationLoss,
         "PSPNet snippet: validation loss ${pt.pspnetFirstValidationLoss} after epoch 1, "
                 + "${pt.pspnetLastValidationLoss} after epoch 3: it did not fall")
+// The PSPNet snippet's log shows each head (trainer.setMetrics and an SLF4J provider), and the
+// per-class IoU of the last epoch survives fit's reset of the epoch's values.
+check(pt.pspnetLogShowsHeads == 1d,
+        "PSPNet snippet: DJL's training log does not show main, aux and PSPNetLoss")
+check(pt.pspnetLastEpochClasses == 3d,
+        "PSPNet snippet: ${pt.pspnetLastEpochClasses} per-class IoUs, expected 3")
+(0..2).each { c ->
+    def iou = pt["pspnetLastEpochIoU${c}"]
+    check(iou != null && iou >= 0 && iou <= 1, "PSPNet snippet: last-epoch IoU of class ${c} is ${iou}")
+}
 // The TorchScript snippet trains in training mode from the first batch: PyTorch's model.train()
 // loss, not its model.eval() loss.
 def reference = new JsonSlurper().parse(new File(torchscriptReference))

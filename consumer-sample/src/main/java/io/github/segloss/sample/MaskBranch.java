@@ -27,10 +27,13 @@ final class MaskBranch {
             NDArray gtLabels,
             NDArray maskLogits) {
         // BEGIN README SNIPPET
+        // gtMasks (G, H, W) float 0/1; proposals (R, 4) float x1, y1, x2, y2 in the masks' pixels;
+        // matchedIdxs (R) int64: each RoI's ground-truth mask; gtLabels (G) int64: each mask's class in
+        // [0, K), background excluded; maskLogits (R, K, 28, 28) float: the mask head's output
         NDArray targets = MaskTargets.project(gtMasks, proposals, matchedIdxs, 28, false); // (R, 28, 28)
         NDArray classIds = gtLabels.take(matchedIdxs);                                       // (R)
         NDArray value = MaskRcnnMaskLoss.builder().build()
-                .evaluate(new NDList(classIds, targets), new NDList(maskLogits));           // (R, K, 28, 28)
+                .evaluate(new NDList(classIds, targets), new NDList(maskLogits));           // scalar
         // END README SNIPPET
         return value;
     }

@@ -10,11 +10,14 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.ArrayDataset;
-
 import io.github.segloss.loss.DeepSupervisionLoss;
 import io.github.segloss.loss.PixelCrossEntropyLoss;
-
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -120,7 +123,24 @@ public final class UsingSegloss {
             ArrayDataset trainSet = dataset(manager, 16, 0);
             ArrayDataset validationSet = dataset(manager, 8, 16);
             TwoHeadBlock block = new TwoHeadBlock(CLASSES);
-            PspNetTraining.train(block, 3, trainSet, validationSet);
+            // DJL's training log (slf4j-simple writes to System.err): does it show each head?
+            PrintStream err = System.err;
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            float[] perClassIoU;
+            try {
+                System.setErr(new PrintStream(new TeeStream(err, log), true, StandardCharsets.UTF_8));
+                perClassIoU = PspNetTraining.train(block, CLASSES, 3, trainSet, validationSet);
+            } finally {
+                System.setErr(err);
+            }
+            String text = log.toString(StandardCharsets.UTF_8);
+            boolean heads =
+                    text.contains("main: ") && text.contains("aux: ") && text.contains("PSPNetLoss: ");
+            values.put("pspnetLogShowsHeads", heads ? 1.0 : 0.0);
+            values.put("pspnetLastEpochClasses", (double) perClassIoU.length);
+            for (int c = 0; c < perClassIoU.length; c++) {
+                values.put("pspnetLastEpochIoU" + c, (double) perClassIoU[c]);
+            }
             List<float[]> outputs = block.inferenceOutputs();
             values.put("pspnetValidationBatches", (double) outputs.size());
             values.put("pspnetFirstValidationLoss", mainLoss(manager, outputs.get(0)));
@@ -215,6 +235,36 @@ public final class UsingSegloss {
         } finally {
             Files.deleteIfExists(modelDir.resolve("deeplabv3.pt"));
             Files.deleteIfExists(modelDir);
+        }
+    }
+
+    /** Writes to two streams: the console and a copy. */
+    private static final class TeeStream extends OutputStream {
+
+        private final OutputStream first;
+        private final OutputStream second;
+
+        TeeStream(OutputStream first, OutputStream second) {
+            this.first = first;
+            this.second = second;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            first.write(b);
+            second.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            first.write(b, off, len);
+            second.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            first.flush();
+            second.flush();
         }
     }
 }
