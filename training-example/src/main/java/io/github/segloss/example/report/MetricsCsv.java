@@ -1,5 +1,6 @@
 package io.github.segloss.example.report;
 
+import io.github.segloss.example.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

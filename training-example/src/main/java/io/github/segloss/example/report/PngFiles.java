@@ -1,5 +1,6 @@
 package io.github.segloss.example.report;
 
+import io.github.segloss.example.files.AtomicFiles;
 import java.awt.image.RenderedImage;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@
  * io.github.segloss.example.report.SummaryJson}) and the console {@link
  * io.github.segloss.example.report.ProgressBar}.
  *
- * <p>Every file is written atomically by {@link io.github.segloss.example.report.AtomicFiles}: a
+ * <p>Every file is written atomically by {@link io.github.segloss.example.files.AtomicFiles}: a
  * reader (or a crash) sees the previous file or the new one, never half of one. Images are drawn
  * off-screen with Java SE only and need no display: the classes that draw set {@code
  * java.awt.headless=true} before their first use of AWT unless the property is already set (see

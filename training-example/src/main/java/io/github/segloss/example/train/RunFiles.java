@@ -1,6 +1,6 @@
 package io.github.segloss.example.train;
 
-import io.github.segloss.example.report.AtomicFiles;
+import io.github.segloss.example.files.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.github.segloss.example.train;
 
-import io.github.segloss.example.report.OutputWriteException;
+import io.github.segloss.example.files.OutputWriteException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

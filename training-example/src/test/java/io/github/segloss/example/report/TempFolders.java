@@ -10,19 +10,19 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** Temporary folders for the tests, deleted when the JVM exits. */
-final class TempFolders {
+public final class TempFolders {
 
     private TempFolders() {}
 
     /** A new empty folder. */
-    static Path create() throws IOException {
+    public static Path create() throws IOException {
         Path folder = Files.createTempDirectory("segloss-report-");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(folder)));
         return folder;
     }
 
     /** The sorted names of the entries of a folder, hidden ones included. */
-    static List<String> names(Path folder) throws IOException {
+    public static List<String> names(Path folder) throws IOException {
         try (Stream<Path> entries = Files.list(folder)) {
             List<String> names = new ArrayList<>();
             entries.forEach(p -> names.add(p.getFileName().toString()));

@@ -1,9 +1,10 @@
-package io.github.segloss.example.report;
+package io.github.segloss.example.files;
 
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertThrows;
 import static org.testng.Assert.expectThrows;
 
+import io.github.segloss.example.report.TempFolders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

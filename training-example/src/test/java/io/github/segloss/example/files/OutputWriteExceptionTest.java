@@ -1,4 +1,4 @@
-package io.github.segloss.example.report;
+package io.github.segloss.example.files;
 
 import static org.testng.Assert.assertEquals;
 
