@@ -289,6 +289,19 @@ class PspNet(nn.Module):
         return main, aux
 
 
+def load_djl_parameters(model, file):
+    """Loads a segloss-train checkpoint's parameters, converted to .npz, in the model's order."""
+    arrays = list(np.load(file).values())  # DJL's order: conv weight, gamma, beta, mean, var
+    state = model.state_dict()
+    names = [n for n in state if not n.endswith("num_batches_tracked")]
+    if len(names) != len(arrays):
+        raise SystemExit(f"--init {file}: {len(arrays)} arrays, the model has {len(names)}")
+    for name, array in zip(names, arrays):
+        if tuple(state[name].shape) != array.shape:
+            raise SystemExit(f"--init {file}: {name} is {state[name].shape}, got {array.shape}")
+        state[name].copy_(torch.from_numpy(array))
+
+
 # ---- training -----------------------------------------------------------------------------------
 
 
@@ -343,6 +356,8 @@ def main():
     parser.add_argument("--aux-weight", type=float, default=0.4)
     parser.add_argument("--seed", type=int, default=42, help="data order, augmentation, init")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--init", help="start from a segloss-train checkpoint's parameters (.npz)")
+    parser.add_argument("--log-batches", type=int, default=0, help="print the first N batch losses")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -356,6 +371,9 @@ def main():
     steps = args.epochs * batches
 
     model = PspNet(len(classes), args.width)
+    if args.init:
+        with torch.no_grad():
+            load_djl_parameters(model, args.init)
     model.train()
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr, betas=(0.9, 0.999), eps=1e-8)
     print(
@@ -364,6 +382,9 @@ def main():
         f" {torch.get_num_threads()} threads",
         flush=True,
     )
+    if args.init:
+        miou, val_loss = validate(model, val_images, val_masks, size, batch_size, len(classes))
+        print(f"epoch 0 (the --init weights): val loss {val_loss:.4f}, mIoU {miou:.4f}", flush=True)
     step = 0
     seconds = 0.0
     history = []
@@ -391,6 +412,8 @@ def main():
                 group["lr"] = poly(args.lr, step, steps)
             optimizer.step()
             losses.append(loss.item())
+            if step <= args.log_batches:
+                print(f"batch {step}: loss {losses[-1]:.6f}", flush=True)
         seconds += time.perf_counter() - start
         miou, val_loss = validate(model, val_images, val_masks, size, batch_size, len(classes))
         history.append(miou)
