@@ -23,6 +23,7 @@ What is replicated, and from where:
   optimizer  Adam (beta 0.9/0.999, eps 1e-8, no weight decay): torch.optim.Adam. DJL's update
              adds eps to sqrt(v) before the bias correction of v, PyTorch after it; the same as
              PyTorch with eps / sqrt(1 - 0.999^t), i.e. at most 3.2e-7 instead of 1e-8.
+             --adam djl applies DJL's update instead (DjlAdam).
   schedule   ShiftedTracker.poly / DJL's PolynomialDecayTracker, per batch: update t = 1..T
              (DJL counts updates from 1) uses (lr - end) (1 - t/T)^0.9 + end, end = 1e-3 lr,
              T = epochs x batches per epoch.
@@ -289,6 +290,36 @@ class PspNet(nn.Module):
         return main, aux
 
 
+class DjlAdam:
+    """DJL's Adam update as its PyTorch engine applies it (Adam.update + the native adamUpdate):
+    w -= lr_t sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps), the factor rounded to float32."""
+
+    def __init__(self, params, betas=(0.9, 0.999), eps=1e-8):
+        self.params = [p for p in params if p.requires_grad]
+        self.beta1, self.beta2 = betas
+        self.eps = eps
+        self.means = [torch.zeros_like(p) for p in self.params]
+        self.variances = [torch.zeros_like(p) for p in self.params]
+        self.t = 0
+
+    def zero_grad(self, set_to_none=True):
+        for p in self.params:
+            p.grad = None
+
+    @torch.no_grad()
+    def step(self, lr):
+        self.t += 1
+        b1, b2 = float(np.float32(self.beta1)), float(np.float32(self.beta2))
+        factor = float(np.float32(lr * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)))
+        for p, m, v in zip(self.params, self.means, self.variances):
+            if p.grad is None:
+                continue
+            g = p.grad
+            m.mul_(b1).add_(g, alpha=1 - b1)
+            v.mul_(b2).addcmul_(g, g, value=1 - b2)
+            p.sub_(factor * m / (v.sqrt() + self.eps))
+
+
 def load_djl_parameters(model, file):
     """Loads a segloss-train checkpoint's parameters, converted to .npz, in the model's order."""
     arrays = list(np.load(file).values())  # DJL's order: conv weight, gamma, beta, mean, var
@@ -357,6 +388,12 @@ def main():
     parser.add_argument("--seed", type=int, default=42, help="data order, augmentation, init")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--init", help="start from a segloss-train checkpoint's parameters (.npz)")
+    parser.add_argument(
+        "--adam",
+        choices=("torch", "djl"),
+        default="torch",
+        help="torch.optim.Adam (default) or DJL's Adam update (eps added before v's correction)",
+    )
     parser.add_argument("--log-batches", type=int, default=0, help="print the first N batch losses")
     args = parser.parse_args()
 
@@ -375,7 +412,10 @@ def main():
         with torch.no_grad():
             load_djl_parameters(model, args.init)
     model.train()
-    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr, betas=(0.9, 0.999), eps=1e-8)
+    if args.adam == "djl":
+        optimizer = DjlAdam(model.parameters())
+    else:
+        optimizer = torch.optim.Adam(model.parameters(), lr=args.lr, betas=(0.9, 0.999), eps=1e-8)
     print(
         f"replica: {count} train / {len(val_images)} val images, {len(classes)} classes,"
         f" {batches} batches x {args.epochs} epochs, torch {torch.__version__},"
@@ -408,9 +448,12 @@ def main():
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             step += 1
-            for group in optimizer.param_groups:
-                group["lr"] = poly(args.lr, step, steps)
-            optimizer.step()
+            if args.adam == "djl":
+                optimizer.step(poly(args.lr, step, steps))
+            else:
+                for group in optimizer.param_groups:
+                    group["lr"] = poly(args.lr, step, steps)
+                optimizer.step()
             losses.append(loss.item())
             if step <= args.log_batches:
                 print(f"batch {step}: loss {losses[-1]:.6f}", flush=True)
