@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """PyTorch replica of segloss-train's default semantic recipe, for the accuracy parity table.
 
-Trains the example's PSPNet (training-example/.../model/PspNet.java) written in torch.nn on a
+Trains the example's PSPNet (training-example/.../model/PspNet.java) written in torch.nn
+(torch_train_step.py's PspNet, the model of the training-step benchmark) on a
 folder dataset (as written by `segloss-train export-synthetic`) with the recipe of
 SemanticTraining, and prints per-epoch loss and validation mIoU, then one JSON line with the final
 and best validation mIoU and the training seconds (validation excluded, as segloss-train counts).
@@ -52,6 +53,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from PIL import Image
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_train_step import PspNet  # noqa: E402  the example's PSPNet in torch.nn
 
 IGNORE = 255
 MASK64 = (1 << 64) - 1
@@ -214,80 +218,19 @@ def drops_last_batch(images, batch_size):
     return images > batch_size and images % batch_size == 1
 
 
-# ---- model ------------------------------------------------------------------------------------
+# ---- model: torch_train_step.py's torch.nn PspNet, with DJL's initialisation -------------------
 
 
-class ConvBnRelu(nn.Sequential):
-    def __init__(self, cin, cout, kernel, stride=1, dilation=1):
-        super().__init__(
-            nn.Conv2d(
-                cin,
-                cout,
-                kernel,
-                stride=stride,
-                padding=dilation * (kernel // 2),
-                dilation=dilation,
-                bias=False,
-            ),
-            nn.BatchNorm2d(cout, eps=1e-5, momentum=0.1),
-            nn.ReLU(inplace=True),
-        )
-
-
-class PyramidPooling(nn.Module):
-    def __init__(self, cin, bins, per_bin):
-        super().__init__()
-        self.bins = bins
-        self.reducers = nn.ModuleList(ConvBnRelu(cin, per_bin, 1) for _ in bins)
-
-    def forward(self, x):
-        height, width = x.shape[2:]
-        branches = [x]
-        for b, reduce in zip(self.bins, self.reducers):
-            kernel = (height // b, width // b)
-            pooled = F.avg_pool2d(x, kernel, kernel)
-            branches.append(
-                F.interpolate(
-                    reduce(pooled), size=(height, width), mode="bilinear", align_corners=False
-                )
-            )
-        return torch.cat(branches, 1)
-
-
-class PspNet(nn.Module):
-    def __init__(self, classes, width=16, bins=(1, 2, 4)):
-        super().__init__()
-        w = width
-        self.stem = nn.Sequential(
-            ConvBnRelu(3, w, 3, 2),
-            ConvBnRelu(w, w, 3),
-            ConvBnRelu(w, 2 * w, 3, 2),
-            ConvBnRelu(2 * w, 2 * w, 3),
-        )
-        self.stage = nn.Sequential(ConvBnRelu(2 * w, 4 * w, 3, 2), ConvBnRelu(4 * w, 4 * w, 3, 1, 2))
-        self.head = nn.Sequential(
-            PyramidPooling(4 * w, bins, w),
-            ConvBnRelu(4 * w + len(bins) * w, 4 * w, 3),
-            nn.Conv2d(4 * w, classes, 1),
-        )
-        self.aux = nn.Sequential(ConvBnRelu(2 * w, 2 * w, 3), nn.Conv2d(2 * w, classes, 1))
-        for m in self.modules():  # DJL's default initialisation
-            if isinstance(m, nn.Conv2d):
-                fan_in = m.weight.shape[1] * m.weight.shape[2] * m.weight.shape[3]
-                nn.init.normal_(m.weight, 0.0, math.sqrt(2.0 / fan_in))
-                if m.bias is not None:
-                    nn.init.zeros_(m.bias)
-
-    def forward(self, x):
-        size = x.shape[2:]
-        stride4 = self.stem(x)
-        main = F.interpolate(
-            self.head(self.stage(stride4)), size=size, mode="bilinear", align_corners=False
-        )
-        if not self.training:
-            return main
-        aux = F.interpolate(self.aux(stride4), size=size, mode="bilinear", align_corners=False)
-        return main, aux
+def djl_initialised(model):
+    """DJL's default initialisation: conv weights ~ N(0, sqrt(2 / fan_in)), biases 0 (batch norm's
+    gamma 1, beta 0, mean 0, var 1 are PyTorch's defaults too)."""
+    for m in model.modules():
+        if isinstance(m, nn.Conv2d):
+            fan_in = m.weight.shape[1] * m.weight.shape[2] * m.weight.shape[3]
+            nn.init.normal_(m.weight, 0.0, math.sqrt(2.0 / fan_in))
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
+    return model
 
 
 class DjlAdam:
@@ -363,7 +306,7 @@ def validate(model, images, masks, size, batch_size, classes):
                                                           masks[start:start + batch_size])]
             x = torch.from_numpy(np.stack([p[0] for p in pairs]))
             y = torch.from_numpy(np.stack([p[1] for p in pairs]))
-            logits = model(x)
+            logits = model(x)[0]  # the main head (the aux head is computed and unused)
             total += F.cross_entropy(logits, y, ignore_index=IGNORE).item()
             batches += 1
             predicted = logits.argmax(1).numpy().ravel()
@@ -407,7 +350,7 @@ def main():
     batches = -(-count // batch_size) - (1 if drops_last_batch(count, batch_size) else 0)
     steps = args.epochs * batches
 
-    model = PspNet(len(classes), args.width)
+    model = djl_initialised(PspNet(len(classes), args.width))
     if args.init:
         with torch.no_grad():
             load_djl_parameters(model, args.init)
