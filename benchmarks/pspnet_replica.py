@@ -292,8 +292,9 @@ def mean_iou(confusion):
     union = confusion.sum(0) + confusion.sum(1) - np.diag(confusion)
     measured = union > 0
     if not measured.any():
-        return float("nan")
-    return float((tp[measured] / union[measured]).mean())
+        return float("nan"), []
+    per_class = np.where(measured, tp / np.maximum(union, 1), np.nan)
+    return float(per_class[measured].mean()), [float(v) for v in per_class]
 
 
 def validate(model, images, masks, size, batch_size, classes):
@@ -316,7 +317,8 @@ def validate(model, images, masks, size, batch_size, classes):
                 truth[keep] * classes + predicted[keep], minlength=classes * classes
             ).reshape(classes, classes)
     model.train()
-    return mean_iou(confusion), total / batches
+    miou, per_class = mean_iou(confusion)
+    return miou, total / batches, per_class
 
 
 def main():
@@ -339,6 +341,8 @@ def main():
     )
     parser.add_argument("--log-batches", type=int, default=0, help="print the first N batch losses")
     args = parser.parse_args()
+    if args.epochs < 1 or args.batch_size < 2:
+        parser.error(f"--epochs must be >= 1 and --batch-size >= 2, got {args.epochs}, {args.batch_size}")
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -366,7 +370,7 @@ def main():
         flush=True,
     )
     if args.init:
-        miou, val_loss = validate(model, val_images, val_masks, size, batch_size, len(classes))
+        miou, val_loss, _ = validate(model, val_images, val_masks, size, batch_size, len(classes))
         print(f"epoch 0 (the --init weights): val loss {val_loss:.4f}, mIoU {miou:.4f}", flush=True)
     step = 0
     seconds = 0.0
@@ -401,7 +405,9 @@ def main():
             if step <= args.log_batches:
                 print(f"batch {step}: loss {losses[-1]:.6f}", flush=True)
         seconds += time.perf_counter() - start
-        miou, val_loss = validate(model, val_images, val_masks, size, batch_size, len(classes))
+        miou, val_loss, per_class = validate(
+            model, val_images, val_masks, size, batch_size, len(classes)
+        )
         history.append(miou)
         print(
             f"epoch {epoch}/{args.epochs}: loss {np.mean(losses):.4f}, val loss {val_loss:.4f},"
@@ -415,6 +421,7 @@ def main():
         "bestMeanIoU": max(v for v in history if not math.isnan(v)),
         "trainingSeconds": seconds,
         "epochs": args.epochs,
+        "perClassIoU": dict(zip(classes, per_class)),
     }
     print(json.dumps(summary), flush=True)
 
