@@ -3,7 +3,7 @@
 # folder dataset, trains segloss-train's default semantic recipe on it and the PyTorch replica of
 # the same recipe (benchmarks/pspnet_replica.py) for each seed, one run after the other, and prints
 # a markdown table of the final and best validation mIoU and the training seconds per run, with
-# mean ± sample sd per side. Not run by CI (about 25 minutes on 2 cores with the defaults).
+# mean ± sample sd per side. Not run by CI (about 25 minutes on 2 idle cores with the defaults).
 # Usage: benchmarks/accuracy_parity.sh [EPOCHS] [SEEDS] [THREADS]
 #   EPOCHS   epochs of both sides (default 120, segloss-train's default)
 #   SEEDS    seeds, space separated (default "1 2 3"); the data is always the default seed 42's
