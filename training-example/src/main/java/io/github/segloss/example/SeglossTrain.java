@@ -1,5 +1,6 @@
 package io.github.segloss.example;
 
+import io.github.segloss.example.cli.ExportSyntheticCommand;
 import io.github.segloss.example.cli.MaskCommand;
 import io.github.segloss.example.cli.PredictCommand;
 import io.github.segloss.example.cli.SemanticCommand;
@@ -23,7 +24,12 @@ import picocli.CommandLine.Command;
         name = "segloss-train",
         mixinStandardHelpOptions = true,
         version = "segloss-train 0.1.0",
-        subcommands = {SemanticCommand.class, MaskCommand.class, PredictCommand.class},
+        subcommands = {
+            SemanticCommand.class,
+            MaskCommand.class,
+            PredictCommand.class,
+            ExportSyntheticCommand.class
+        },
         description =
                 "Train and fine-tune segmentation models with segloss. Without a subcommand, trains"
                         + " the semantic model on synthetic data.")

@@ -130,6 +130,27 @@ public final class DataSources {
     }
 
     /**
+     * Returns a split of segloss-train's synthetic data: {@code train} holds {@code count} images
+     * drawn from {@code seed}, {@code val} a quarter as many (at least one) drawn from {@code
+     * ~seed}. Training and {@code export-synthetic} both take their splits from here.
+     *
+     * @param split "train" or "val"
+     * @param count the training images ({@code --synthetic-count})
+     * @param size the images' side
+     * @param classes the classes, as {@link #synthetic} takes them
+     * @param seed the run's seed
+     * @return the split
+     * @throws IllegalArgumentException if the split is neither, or as {@link #synthetic}
+     */
+    public static SampleSource syntheticSplit(
+            String split, int count, int size, List<String> classes, long seed) {
+        requireTrainOrVal("synthetic", split);
+        return split.equals("train")
+                ? synthetic(count, size, classes, seed)
+                : synthetic(Math.max(1, count / 4), size, classes, ~seed);
+    }
+
+    /**
      * Creates a synthetic "shapes" source: 1 to 4 overlapping shapes per image on textured, noisy
      * backgrounds, with semantic masks, instance masks and boxes. Sample {@code i} depends only on
      * {@code seed} and {@code i}.

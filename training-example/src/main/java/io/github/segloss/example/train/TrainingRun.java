@@ -213,12 +213,12 @@ public final class TrainingRun {
 
     private SampleSource open(String split) {
         if (settings.data().equals("synthetic")) {
-            boolean train = split.equals("train");
-            return DataSources.synthetic(
-                    train ? settings.syntheticCount() : Math.max(1, settings.syntheticCount() / 4),
+            return DataSources.syntheticSplit(
+                    split,
+                    settings.syntheticCount(),
                     settings.imageSize(),
                     settings.syntheticClasses(),
-                    train ? settings.seed() : ~settings.seed());
+                    settings.seed());
         }
         Path root = Path.of(settings.data());
         if (!Files.isDirectory(root)) {
