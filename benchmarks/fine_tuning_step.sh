@@ -4,7 +4,9 @@
 # poly schedule, listener; each phase timed around DataParallelStep's calls) against PyTorch
 # training the same scripted module from a DataLoader (scripted_train_step.py loader), then the
 # optimizer's parts on both sides (AdamParts, scripted_train_step.py adam). RUNS rounds, PyTorch
-# and DJL alternating, the load average printed before each. Not run by CI.
+# and DJL alternating, the load average printed before each; wall and CPU medians (the CPU time
+# of the training process, without the data loaders': it holds on a shared machine where the
+# wall time includes waiting for a core). Not run by CI.
 # Usage: benchmarks/fine_tuning_step.sh [ARCH] [BATCH] [SIZE] [STEPS] [RUNS] [THREADS]
 #   defaults: deeplabv3_mobilenet_v3_large, batch 4, 256 x 256, 10 steps after 3, 2 runs, 2 threads
 #   the issue's second case: benchmarks/fine_tuning_step.sh fcn_resnet50 2
@@ -34,19 +36,24 @@ for run in $(seq "$runs"); do
   java_run FineTuningStep "$work/$arch.pt" "$batch" "$size" "$warmup" "$steps" > "$work/djl.txt"
   echo
   echo "run $run: load average before PyTorch $torch_load, before DJL $djl_load"
-  echo "| phase | DJL + segloss-train | PyTorch | ratio |"
-  echo "| --- | --- | --- | --- |"
+  echo "| phase | DJL + segloss-train wall | PyTorch wall | ratio | DJL CPU | PyTorch CPU | ratio |"
+  echo "| --- | --- | --- | --- | --- | --- | --- |"
   for phase in data forward loss backward metrics listeners optimizer step segloss_step; do
-    d=$(awk -v p="$phase" '$1 == p { print $2 }' "$work/djl.txt")
-    t=$(awk -v p="$phase" '$1 == p { print $2 }' "$work/torch.txt")
-    [ "$phase" = segloss_step ] && t=$(awk '$1 == "step" { print $2 }' "$work/torch.txt")
-    awk -v p="$phase" -v d="$d" -v t="${t:-}" 'BEGIN {
-      if (t == "") printf "| %s | %.1f | — | — |\n", p, d;
-      else if (t + 0 < 0.05) printf "| %s | %.1f | %.2f | — |\n", p, d, t;
-      else printf "| %s | %.1f | %.1f | %.2f |\n", p, d, t, d / t }'
+    torch_phase=$phase
+    [ "$phase" = segloss_step ] && torch_phase=step
+    awk -v p="$phase" -v q="$torch_phase" '
+      FNR == NR && $1 == p { dw = $2; dc = $3 }
+      FNR != NR && $1 == q { tw = $2; tc = $3; found = 1 }
+      function ratio(a, b) { return b + 0 < 0.05 ? "—" : sprintf("%.2f", a / b) }
+      END {
+        if (!found) printf "| %s | %.1f | — | — | %.1f | — | — |\n", p, dw, dc;
+        else printf "| %s | %.1f | %.1f | %s | %.1f | %.1f | %s |\n", p, dw, tw, ratio(dw, tw),
+          dc, tc, ratio(dc, tc) }' "$work/djl.txt" "$work/torch.txt"
   done
+  echo "data loaders' CPU per batch (ms): DJL $(awk '$1 == "loader_cpu_per_batch" { print $2 }' \
+    "$work/djl.txt"), PyTorch $(awk '$1 == "loader_cpu_per_batch" { print $2 }' "$work/torch.txt")"
 done
 echo
-echo "optimizer parts, $(load) load average, medians of 10 rounds after 2 (ms):"
+echo "optimizer parts, $(load) load average, medians of 10 rounds after 2 (wall ms, CPU ms):"
 java_run AdamParts "$work/$arch.pt" 2 10
 /usr/bin/python3 "$py" adam "$work/$arch.pt" 2 10 "$threads"

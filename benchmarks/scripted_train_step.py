@@ -18,14 +18,15 @@ each phase timed separately, against ScriptedTrainStep (the same module trained 
         1.25, bilinear image and nearest labels, random crop or pad with 255 to SIZE, random
         horizontal flip); phases data (waiting for the next batch), forward, loss, backward,
         metrics (the running sum of the loss that a training loop reports), optimizer, step
-        (for fine_tuning_step.sh, against FineTuningStep)
+        (for fine_tuning_step.sh, against FineTuningStep); prints "phase <wall ms> <cpu ms>"
+        lines, the CPU time this process's (its threads', not the workers')
     scripted_train_step.py adam MODULE.pt WARMUP ROUNDS THREADS
         the optimizer alone over arrays of the module's trainable parameters' shapes: PyTorch's
         Adam step + zero_grad, its zero_grad alone, and DJL 0.36's native Adam kernel sequence
         (ai_djl_pytorch_jni_PyTorchLibrary_optim.cc: clone, add_(weight, alpha=wd), mul_ +
         add_, mul_ + addcmul_, weight.sub_(mean.mul(c).div(var.sqrt().add(eps))), then zero_ of
         the gradient) written in torch ops, to tell the kernel sequence from libtorch's version
-        (for AdamParts)
+        (for AdamParts); "part <wall ms> <cpu ms>" lines
 Run with Debian's python3-torch (1.13) and python3-torchvision (0.14).
 """
 import math
@@ -132,29 +133,58 @@ def time_loader(path, batch, size, classes, warmup, steps, threads):
     batches = iter(loader)
     running = 0.0
     for i in range(warmup + steps):
-        t0 = time.perf_counter()
+        if i == warmup:
+            workers_cpu = -workers_seconds(batches)
+        marks = [stamp()]
         images, labels = next(batches)
-        t1 = time.perf_counter()
+        marks.append(stamp())
         out, aux = model(images)
-        t2 = time.perf_counter()
+        marks.append(stamp())
         loss = (F.cross_entropy(out, labels, ignore_index=255)
                 + 0.4 * F.cross_entropy(aux, labels, ignore_index=255))
         value = loss.item()
-        t3 = time.perf_counter()
+        marks.append(stamp())
         loss.backward()
-        t4 = time.perf_counter()
+        marks.append(stamp())
         running += value
-        t5 = time.perf_counter()
+        marks.append(stamp())
         optimizer.step()
         optimizer.zero_grad()
-        t6 = time.perf_counter()
+        marks.append(stamp())
         if i >= warmup:
-            marks = (t0, t1, t2, t3, t4, t5, t6)
             for p, name in enumerate(names[:-1]):
-                phases[name].append((marks[p + 1] - marks[p]) * 1000)
-            phases["step"].append((t6 - t0) * 1000)
+                phases[name].append(since(marks[p], marks[p + 1]))
+            phases["step"].append(since(marks[0], marks[-1]))
+    workers_cpu += workers_seconds(batches)
+    print("loader_cpu_per_batch %.2f" % (workers_cpu * 1000 / steps))
+    print_medians(phases)
+
+
+def workers_seconds(batches):
+    """The CPU seconds of the DataLoader's worker processes so far (/proc, 10 ms ticks)."""
+    total = 0
+    for worker in batches._workers:
+        with open("/proc/%d/stat" % worker.pid) as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def stamp():
+    """The wall clock and this process's CPU time (every thread; the DataLoader's workers are
+    other processes)."""
+    return time.perf_counter(), time.process_time()
+
+
+def since(earlier, later):
+    return [(later[0] - earlier[0]) * 1000, (later[1] - earlier[1]) * 1000]
+
+
+def print_medians(phases):
+    """Prints "name wall_ms cpu_ms" lines, the medians."""
     for name, values in phases.items():
-        print("%s %.2f" % (name, statistics.median(values)))
+        print("%s %.2f %.2f" % (name, statistics.median(v[0] for v in values),
+                                statistics.median(v[1] for v in values)))
 
 
 def djl_adam(weights, grads, means, variances, lr, beta1, beta2, eps, t):
@@ -186,21 +216,20 @@ def time_adam(path, warmup, rounds, threads):
     for r in range(warmup + rounds):
         for weight, grad in zip(weights, grads):
             weight.grad.copy_(grad)
-        t0 = time.perf_counter()
+        t0 = stamp()
         optimizer.step()
-        t1 = time.perf_counter()
+        t1 = stamp()
         optimizer.zero_grad()
-        t2 = time.perf_counter()
+        t2 = stamp()
         djl_adam(plain, grads, means, variances, 1e-4, 0.9, 0.999, 1e-8, r + 1)
-        t3 = time.perf_counter()
+        t3 = stamp()
         for grad, weight in zip(grads, weights):
             grad.copy_(weight.grad).add_(1.0)
         if r >= warmup:
-            parts["torch_adam_step"].append((t1 - t0) * 1000)
-            parts["torch_zero_grad"].append((t2 - t1) * 1000)
-            parts["djl_sequence_in_torch"].append((t3 - t2) * 1000)
-    for name, values in parts.items():
-        print("%s %.2f" % (name, statistics.median(values)))
+            parts["torch_adam_step"].append(since(t0, t1))
+            parts["torch_zero_grad"].append(since(t1, t2))
+            parts["djl_sequence_in_torch"].append(since(t2, t3))
+    print_medians(parts)
 
 
 def main():

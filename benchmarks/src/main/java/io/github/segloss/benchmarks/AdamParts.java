@@ -28,8 +28,8 @@ import java.util.List;
  * round, so that a drift of the shared machine hits them alike; the PyTorch side is {@code
  * scripted_train_step.py adam}.
  *
- * <p>{@code java ... AdamParts MODULE.pt WARMUP ROUNDS} prints {@code part ms} lines (medians over
- * the rounds, all parameters) and the parameter count and values.
+ * <p>{@code java ... AdamParts MODULE.pt WARMUP ROUNDS} prints {@code part wall_ms cpu_ms} lines
+ * (medians over the rounds, all parameters; {@link Stamp}) and the parameter count and values.
  */
 public final class AdamParts {
 
@@ -66,7 +66,8 @@ public final class AdamParts {
                 }
             }
         }
-        double[][] times = new double[PARTS.length][rounds];
+        // [part][wall, cpu][round]
+        double[][][] times = new double[PARTS.length][2][rounds];
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             int n = shapes.size();
             PtNDArray[] weights = new PtNDArray[n];
@@ -90,67 +91,76 @@ public final class AdamParts {
             }
             Adam adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-4f)).build();
             for (int r = 0; r < warmup + rounds; r++) {
-                double[] round = new double[PARTS.length];
+                if (r == warmup) {
+                    Stamp.track();
+                }
+                double[][] round = new double[PARTS.length][];
                 try (NDManager scope = manager.newSubManager()) {
-                    long t0 = System.nanoTime();
+                    Stamp t0 = Stamp.now();
                     for (int i = 0; i < n; i++) {
                         NDArray grad = weights[i].getGradient();
                         grad.attach(scope);
                         adam.update("p" + i, weights[i], grad);
                     }
-                    round[0] = (System.nanoTime() - t0) / 1e6;
+                    round[0] = Stamp.now().since(t0);
                     PtNDArray[] grads = new PtNDArray[n];
-                    t0 = System.nanoTime();
+                    t0 = Stamp.now();
                     for (int i = 0; i < n; i++) {
                         grads[i] = (PtNDArray) weights[i].getGradient();
                         grads[i].attach(scope);
                     }
-                    round[3] = (System.nanoTime() - t0) / 1e6;
+                    round[3] = Stamp.now().since(t0);
                     // the zeroed gradients get fresh values, so that the kernel sees real numbers
                     for (int i = 0; i < n; i++) {
                         grads[i].addi(means[i]);
                     }
-                    double smallNative = 0;
-                    t0 = System.nanoTime();
-                    for (int i = 0; i < n; i++) {
-                        long s = System.nanoTime();
-                        JniUtils.adamUpdate(
-                                weights[i],
-                                grads[i],
-                                means[i],
-                                variances[i],
-                                1e-4f,
-                                1e-4f,
-                                0f,
-                                1f,
-                                -1f,
-                                0.9f,
-                                0.999f,
-                                1e-8f,
-                                false);
-                        if (shapes.get(i).size() <= SMALL) {
-                            smallNative += System.nanoTime() - s;
+                    // the small parameters (call overhead) and the large ones, each in one loop
+                    double[][] kernel = new double[2][];
+                    for (int large = 0; large < 2; large++) {
+                        t0 = Stamp.now();
+                        for (int i = 0; i < n; i++) {
+                            if ((shapes.get(i).size() > SMALL) == (large == 1)) {
+                                JniUtils.adamUpdate(
+                                        weights[i],
+                                        grads[i],
+                                        means[i],
+                                        variances[i],
+                                        1e-4f,
+                                        1e-4f,
+                                        0f,
+                                        1f,
+                                        -1f,
+                                        0.9f,
+                                        0.999f,
+                                        1e-8f,
+                                        false);
+                            }
                         }
+                        kernel[large] = Stamp.now().since(t0);
                     }
-                    round[1] = (System.nanoTime() - t0) / 1e6;
-                    round[4] = smallNative / 1e6;
-                    t0 = System.nanoTime();
+                    round[1] =
+                            new double[] {kernel[0][0] + kernel[1][0], kernel[0][1] + kernel[1][1]};
+                    round[4] = kernel[0];
+                    t0 = Stamp.now();
                     for (int i = 0; i < n; i++) {
                         JniUtils.zeroGrad(weights[i]);
                     }
-                    round[2] = (System.nanoTime() - t0) / 1e6;
+                    round[2] = Stamp.now().since(t0);
                     for (int i = 0; i < n; i++) {
                         grads[i].addi(means[i]);
                     }
                 }
                 if (r >= warmup) {
                     for (int p = 0; p < PARTS.length; p++) {
-                        times[p][r - warmup] = round[p];
+                        times[p][0][r - warmup] = round[p][0];
+                        times[p][1][r - warmup] = round[p][1];
                     }
                 }
             }
             for (int p = 0; p < PARTS.length; p++) {
-                System.out.printf("%s %.2f%n", PARTS[p], Medians.of(times[p]));
+                System.out.printf(
+                        "%s %.2f %.2f%n",
+                        PARTS[p], Medians.of(times[p][0]), Medians.of(times[p][1]));
             }
             System.out.printf("parameters %d%nsmall_parameters %d%nvalues %d%n", n, small, values);
         }

@@ -10,7 +10,6 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.listener.EvaluatorTrainingListener;
-import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListener.BatchData;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.PolynomialDecayTracker;
@@ -22,7 +21,9 @@ import io.github.segloss.example.train.LossChoice;
 import io.github.segloss.example.train.TorchScriptTraining;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -44,8 +45,11 @@ import java.util.concurrent.Executors;
  * runs {@code DataParallelStep.forwardBackward} + {@code trainer.step()} itself instead and is
  * timed as a whole ({@code segloss_step}), to show that the phased copy costs the same.
  *
- * <p>{@code java ... FineTuningStep MODULE.pt BATCH SIZE WARMUP STEPS} prints {@code phase ms}
- * lines: medians over STEPS phased steps after WARMUP steps (and as many whole steps).
+ * <p>{@code java ... FineTuningStep MODULE.pt BATCH SIZE WARMUP STEPS} prints {@code phase wall_ms
+ * cpu_ms} lines: medians over STEPS phased steps after WARMUP steps (and as many whole steps); the
+ * CPU time is that of the training threads ({@link Stamp}: the loaders, GC and JIT threads left
+ * out), the wall time includes waiting for a core on a shared machine; and the loader threads' CPU
+ * time per batch.
  */
 public final class FineTuningStep {
 
@@ -81,7 +85,16 @@ public final class FineTuningStep {
         int warmup = Integer.parseInt(args[3]);
         int steps = Integer.parseInt(args[4]);
         String name = module.getFileName().toString().replaceFirst("\\.pt$", "");
-        ExecutorService loaders = Executors.newFixedThreadPool(LOADERS);
+        List<Thread> loaderThreads = new CopyOnWriteArrayList<>();
+        ExecutorService loaders =
+                Executors.newFixedThreadPool(
+                        LOADERS,
+                        task -> {
+                            Thread thread = new Thread(task, "loader");
+                            thread.setDaemon(true);
+                            loaderThreads.add(thread);
+                            return thread;
+                        });
         SemanticDataset dataset =
                 SemanticDataset.builder()
                         .setSource(
@@ -93,7 +106,8 @@ public final class FineTuningStep {
                         .setSampling(batchSize, true, false)
                         .build();
         int total = 2 * (warmup + steps);
-        double[][] times = new double[PHASES.length][steps];
+        // [phase][wall, cpu][step]
+        double[][][] times = new double[PHASES.length][2][steps];
         try (Model model = Model.newInstance(name, Device.cpu(), "PyTorch")) {
             TorchScriptTraining.load(model, module.getParent(), name);
             DefaultTrainingConfig config =
@@ -113,52 +127,66 @@ public final class FineTuningStep {
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(batchSize, 3, size, size));
                 Iterator<Batch> batches = trainer.iterateDataset(dataset).iterator();
-                double[] phases = new double[PHASES.length];
+                long loaderCpu = 0;
                 for (int i = 0; i < total; i++) {
-                    long t0 = System.nanoTime();
+                    if (i == 2 * warmup) {
+                        Stamp.track();
+                        loaderCpu = -Stamp.cpuOf(loaderThreads);
+                    }
+                    double[][] phases = new double[PHASES.length][];
+                    Stamp t0 = Stamp.now();
                     Batch batch = batches.next();
-                    phases[0] = ms(System.nanoTime() - t0);
+                    Stamp t1 = Stamp.now();
                     boolean whole = i % 2 == 1;
-                    long start = System.nanoTime();
                     if (whole) {
                         DataParallelStep.forwardBackward(trainer, batch);
                         trainer.step();
-                        phases[8] = ms(System.nanoTime() - start);
                     } else {
                         phasedStep(trainer, batch, phases);
                     }
-                    long t1 = System.nanoTime();
+                    Stamp t2 = Stamp.now();
                     batch.close();
-                    phases[0] += ms(System.nanoTime() - t1);
+                    Stamp t3 = Stamp.now();
                     int measured = i / 2 - warmup;
-                    if (measured >= 0 && whole) {
-                        times[8][measured] = phases[8];
-                    } else if (measured >= 0) {
-                        phases[7] = ms(System.nanoTime() - t0);
-                        for (int p = 0; p < 8; p++) {
-                            times[p][measured] = phases[p];
+                    if (measured < 0) {
+                        continue;
+                    }
+                    if (whole) {
+                        phases[8] = t2.since(t1);
+                    } else {
+                        phases[0] = sum(t1.since(t0), t3.since(t2));
+                        phases[7] = t3.since(t0);
+                    }
+                    for (int p = 0; p < PHASES.length; p++) {
+                        if (phases[p] != null) {
+                            times[p][0][measured] = phases[p][0];
+                            times[p][1][measured] = phases[p][1];
                         }
                     }
                 }
+                loaderCpu += Stamp.cpuOf(loaderThreads);
+                // the loaders work ahead: their CPU over the measured batches, per batch
+                System.out.printf("loader_cpu_per_batch %.2f%n", loaderCpu / 1e6 / (2 * steps));
             }
         } finally {
             loaders.shutdownNow();
         }
         for (int p = 0; p < PHASES.length; p++) {
-            System.out.printf("%s %.2f%n", PHASES[p], Medians.of(times[p]));
+            System.out.printf(
+                    "%s %.2f %.2f%n", PHASES[p], Medians.of(times[p][0]), Medians.of(times[p][1]));
         }
     }
 
     /** The calls of DataParallelStep on one device and trainer.step(), each phase timed. */
-    private static void phasedStep(Trainer trainer, Batch batch, double[] phases) {
+    private static void phasedStep(Trainer trainer, Batch batch, double[][] phases) {
         Batch[] splits = batch.split(trainer.getDevices(), false);
         BatchData data = new BatchData(batch, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
-        long t2;
+        Stamp t2;
         try (GradientCollector collector = trainer.newGradientCollector()) {
-            long t0 = System.nanoTime();
+            Stamp t0 = Stamp.now();
             NDList labels = splits[0].getLabels();
             NDList predictions = trainer.forward(splits[0].getData(), labels);
-            long t1 = System.nanoTime();
+            Stamp t1 = Stamp.now();
             NDArray loss = trainer.getLoss().evaluate(labels, predictions);
             long size = splits[0].getData().head().getShape().get(0);
             loss = DataParallelStep.shareOfBatch(loss, size, batch.getSize());
@@ -168,35 +196,37 @@ public final class FineTuningStep {
             }
             data.getLabels().put(labels.head().getDevice(), labels);
             data.getPredictions().put(predictions.head().getDevice(), predictions);
-            t2 = System.nanoTime();
+            t2 = Stamp.now();
             collector.backward(loss);
-            phases[1] = ms(t1 - t0);
-            phases[2] = ms(t2 - t1);
+            phases[1] = t1.since(t0);
+            phases[2] = t2.since(t1);
         }
-        long t3 = System.nanoTime();
-        phases[3] = ms(t3 - t2);
-        double[] listeners = new double[2];
+        Stamp t3 = Stamp.now();
+        phases[3] = t3.since(t2);
+        double[] metrics = new double[2];
         trainer.notifyListeners(
                 listener -> {
-                    long s = System.nanoTime();
+                    Stamp s = Stamp.now();
                     listener.onTrainingBatch(trainer, data);
-                    listeners[isMetric(listener) ? 0 : 1] += ms(System.nanoTime() - s);
+                    if (listener instanceof EvaluatorTrainingListener) {
+                        double[] spent = Stamp.now().since(s);
+                        metrics[0] += spent[0];
+                        metrics[1] += spent[1];
+                    }
                 });
-        long t4 = System.nanoTime();
+        Stamp t4 = Stamp.now();
+        // the progress bar's read of the epoch's loss after each batch
         trainer.getLoss().getAccumulator(EvaluatorTrainingListener.TRAIN_EPOCH);
-        long t5 = System.nanoTime();
+        Stamp t5 = Stamp.now();
         trainer.step();
-        long t6 = System.nanoTime();
-        phases[4] = listeners[0];
-        phases[5] = listeners[1] + ms(t5 - t4) + (ms(t4 - t3) - listeners[0] - listeners[1]);
-        phases[6] = ms(t6 - t5);
+        Stamp t6 = Stamp.now();
+        phases[4] = metrics;
+        double[] rest = t5.since(t3);
+        phases[5] = new double[] {rest[0] - metrics[0], rest[1] - metrics[1]};
+        phases[6] = t6.since(t5);
     }
 
-    private static boolean isMetric(TrainingListener listener) {
-        return listener instanceof EvaluatorTrainingListener;
-    }
-
-    private static double ms(long nanos) {
-        return nanos / 1e6;
+    private static double[] sum(double[] a, double[] b) {
+        return new double[] {a[0] + b[0], a[1] + b[1]};
     }
 }
