@@ -15,7 +15,6 @@ import ai.djl.training.tracker.Tracker;
 import io.github.segloss.example.train.TorchScriptTraining;
 import io.github.segloss.loss.DeepSupervisionLoss;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
  * One training step of a scripted torchvision model through DJL's PyTorch engine, each phase timed
@@ -107,14 +106,7 @@ public final class ScriptedTrainStep {
             }
         }
         for (int p = 0; p < PHASES.length; p++) {
-            System.out.printf("%s %.2f%n", PHASES[p], median(times[p]));
+            System.out.printf("%s %.2f%n", PHASES[p], Medians.of(times[p]));
         }
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }
