@@ -81,6 +81,8 @@ public final class MaskTask implements TrainingTask {
     private MaskRcnnMaskLoss loss;
     private List<MaskRcnnMaskMetric> metrics;
     private MaskIoU maskIoU;
+    private double falsePositiveRate = Double.NaN;
+    private double falseNegativeRate = Double.NaN;
     private long epochRois;
     private boolean cappedLogged;
 
@@ -359,6 +361,9 @@ public final class MaskTask implements TrainingTask {
     @Override
     public EpochMetrics epochMetrics(int epoch, double seconds, double imagesPerSecond) {
         String validate = EvaluatorTrainingListener.VALIDATE_EPOCH;
+        // read now: DJL's listener resets the epoch's accumulators once the epoch is over
+        falsePositiveRate = validated(metrics.get(1));
+        falseNegativeRate = validated(metrics.get(2));
         Map<String, Double> trainLoss = new LinkedHashMap<>();
         trainLoss.put("loss", (double) loss.getAccumulator(EvaluatorTrainingListener.TRAIN_EPOCH));
         return new EpochMetrics(
@@ -377,10 +382,7 @@ public final class MaskTask implements TrainingTask {
     public String epochLine(EpochMetrics row) {
         return String.format(
                 "mask IoU %.4f, mask acc %.4f, false pos %.4f, false neg %.4f",
-                row.meanIoU(),
-                row.pixelAccuracy(),
-                validated(metrics.get(1)),
-                validated(metrics.get(2)));
+                row.meanIoU(), row.pixelAccuracy(), falsePositiveRate, falseNegativeRate);
     }
 
     /** {@inheritDoc} */
@@ -400,8 +402,8 @@ public final class MaskTask implements TrainingTask {
         summary.put("classAgnostic", options.classAgnostic());
         summary.put("maskIoU", last.meanIoU());
         summary.put("maskAccuracy", last.pixelAccuracy());
-        summary.put("falsePositiveRate", validated(metrics.get(1)));
-        summary.put("falseNegativeRate", validated(metrics.get(2)));
+        summary.put("falsePositiveRate", falsePositiveRate);
+        summary.put("falseNegativeRate", falseNegativeRate);
         Map<String, Double> perClass = new LinkedHashMap<>();
         for (int c = 0; c < objectClasses.size(); c++) {
             perClass.put(objectClasses.get(c), last.perClassIoU()[c]);

@@ -150,7 +150,9 @@ interface TrainingTask {
     Iterable<Batch> validationBatches(Trainer trainer) throws IOException;
 
     /**
-     * Returns the epoch's metrics, read from the loss and the evaluators after validation.
+     * Returns the epoch's metrics, read from the loss and the evaluators after validation and
+     * before DJL's listener resets the epoch's accumulators: whatever else the task reports of the
+     * epoch ({@link #epochLine}, {@link #summarize}) must be read here too.
      *
      * @param epoch the epoch
      * @param seconds the epoch's training seconds

@@ -61,7 +61,11 @@ public class MaskTrainingTest {
         assertEquals(summary.get("engine").getAsString(), engine);
         double iou = summary.get("maskIoU").getAsDouble();
         assertTrue(iou >= 0 && iou <= 1, "mask IoU " + iou);
-        assertTrue(summary.has("falsePositiveRate") && summary.has("falseNegativeRate"));
+        for (String rate : List.of("falsePositiveRate", "falseNegativeRate")) {
+            double value = summary.get(rate).getAsDouble();
+            assertTrue(value >= 0 && value <= 1, rate + " " + value);
+        }
+        assertFalse(run.out().contains("NaN"), "every epoch's line has its rates: " + run.out());
         Path last = Checkpoints.latest(output.resolve("checkpoints")).orElseThrow();
         assertEquals(last.getFileName().toString(), "epoch-0002");
         JsonObject description = Checkpoints.description(last);
