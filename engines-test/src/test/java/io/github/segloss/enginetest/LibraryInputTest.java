@@ -11,7 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.evaluator.Evaluator;
 import io.github.segloss.loss.DeepSupervisionLoss;
 import io.github.segloss.loss.PixelCrossEntropyLoss;
-import io.github.segloss.metric.MaskRcnnMaskMetric;
+import io.github.segloss.metric.MaskIoU;
 import io.github.segloss.metric.MaskRcnnMaskMetrics;
 import io.github.segloss.metric.MeanIoU;
 import io.github.segloss.metric.PixelAccuracy;
@@ -42,7 +42,9 @@ public class LibraryInputTest extends EngineTest {
         List<Metric> metrics = new ArrayList<>();
         metrics.add(new Metric(new MeanIoU(3), LossCatalog::classLabels));
         metrics.add(new Metric(new PixelAccuracy(), LossCatalog::classLabels));
-        for (MaskRcnnMaskMetric mask : MaskRcnnMaskMetrics.all(false)) {
+        List<Evaluator> masks = new ArrayList<>(MaskRcnnMaskMetrics.all(false));
+        masks.add(new MaskIoU("mask_iou", 3));
+        for (Evaluator mask : masks) {
             metrics.add(
                     new Metric(
                             mask,

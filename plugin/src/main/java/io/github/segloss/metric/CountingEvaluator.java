@@ -92,6 +92,20 @@ abstract class CountingEvaluator<C> extends Evaluator {
     }
 
     /**
+     * Rounds per-class values to the floats that the evaluators report.
+     *
+     * @param values the values
+     * @return the values as floats (NaN stays NaN)
+     */
+    static float[] toFloats(double[] values) {
+        float[] result = new float[values.length];
+        for (int c = 0; c < values.length; c++) {
+            result[c] = (float) values[c];
+        }
+        return result;
+    }
+
+    /**
      * Adds counts to the accumulator of a key.
      *
      * @param key the accumulator's key

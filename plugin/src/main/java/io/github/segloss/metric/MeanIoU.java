@@ -112,14 +112,6 @@ public class MeanIoU extends CountingEvaluator<ConfusionMatrix> {
         return lastEpochCounts(key).toArray();
     }
 
-    private static float[] toFloats(double[] iou) {
-        float[] result = new float[iou.length];
-        for (int c = 0; c < iou.length; c++) {
-            result[c] = (float) iou[c];
-        }
-        return result;
-    }
-
     /**
      * Returns a copy of the accumulated confusion matrix.
      *

@@ -1,16 +1,18 @@
 /**
  * DJL {@link ai.djl.training.evaluator.Evaluator}s for segmentation: {@link
  * io.github.segloss.metric.MeanIoU} and {@link io.github.segloss.metric.PixelAccuracy} for semantic
- * segmentation, and the Mask R-CNN mask metrics of detectron2 ({@link
+ * segmentation, the Mask R-CNN mask metrics of detectron2 ({@link
  * io.github.segloss.metric.MaskRcnnMaskMetric}, made by {@link
- * io.github.segloss.metric.MaskRcnnMaskMetrics}).
+ * io.github.segloss.metric.MaskRcnnMaskMetrics}), and the mean mask IoU of a mask head's RoIs,
+ * overall and per class ({@link io.github.segloss.metric.MaskIoU}).
  *
- * <p>Each evaluator accumulates integer counts per accumulator key (a confusion matrix, or counts
- * of pixels), so a batch gives the same number whether it is evaluated whole or split across
- * devices, and results merge by addition. An accumulator that has counted nothing reads NaN; the
- * values of a key's last finished epoch stay readable after DJL's training listener has reset it
- * ({@code getLastEpochAccumulator}, {@link
- * io.github.segloss.metric.MeanIoU#getLastEpochPerClassIoU}). Bad input raises an {@link
+ * <p>Each evaluator accumulates integer counts per accumulator key (a confusion matrix, counts of
+ * pixels, or each class's RoI intersections grouped by union size), so a batch gives the same
+ * number whether it is evaluated whole or split across devices, and results merge by addition. An
+ * accumulator that has counted nothing reads NaN; the values of a key's last finished epoch stay
+ * readable after DJL's training listener has reset it ({@code getLastEpochAccumulator}, {@link
+ * io.github.segloss.metric.MeanIoU#getLastEpochPerClassIoU}, {@link
+ * io.github.segloss.metric.MaskIoU#getLastEpochPerClassIoU}). Bad input raises an {@link
  * java.lang.IllegalArgumentException} naming the argument, the expected and the actual shape or
  * value, as the losses do.
  */

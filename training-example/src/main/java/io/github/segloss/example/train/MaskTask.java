@@ -17,6 +17,7 @@ import io.github.segloss.example.data.SampleSource;
 import io.github.segloss.example.model.MaskRcnnHead;
 import io.github.segloss.example.report.EpochMetrics;
 import io.github.segloss.loss.MaskRcnnMaskLoss;
+import io.github.segloss.metric.MaskIoU;
 import io.github.segloss.metric.MaskRcnnMaskMetric;
 import io.github.segloss.metric.MaskRcnnMaskMetrics;
 import java.io.IOException;
@@ -180,7 +181,7 @@ public final class MaskTask implements TrainingTask {
                         .optClassAgnostic(options.classAgnostic())
                         .build();
         metrics = MaskRcnnMaskMetrics.all(options.classAgnostic());
-        maskIoU = new MaskIoU("mask_iou", objectClasses.size());
+        maskIoU = new MaskIoU("mask_iou", objectClasses.size(), options.classAgnostic());
     }
 
     /** {@inheritDoc} */
@@ -372,7 +373,7 @@ public final class MaskTask implements TrainingTask {
                 loss.getAccumulator(validate),
                 maskIoU.getAccumulator(validate),
                 validated(metrics.get(0)),
-                maskIoU.getPerClassIoU(validate),
+                SemanticTask.widened(maskIoU.getPerClassIoU(validate)),
                 seconds,
                 imagesPerSecond);
     }

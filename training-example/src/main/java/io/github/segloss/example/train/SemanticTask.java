@@ -339,18 +339,13 @@ public final class SemanticTask implements TrainingTask {
         for (HeadLoss head : loss.getHeads()) {
             trainLoss.put(head.getName(), (double) head.getAccumulator(train));
         }
-        float[] perClass = meanIoU.getPerClassIoU(validate);
-        double[] iou = new double[perClass.length];
-        for (int c = 0; c < iou.length; c++) {
-            iou[c] = perClass[c];
-        }
         return new EpochMetrics(
                 epoch,
                 trainLoss,
                 loss.getAccumulator(validate),
                 meanIoU.getAccumulator(validate),
                 pixelAccuracy(meanIoU.getConfusionMatrix(validate)),
-                iou,
+                widened(meanIoU.getPerClassIoU(validate)),
                 seconds,
                 imagesPerSecond);
     }
@@ -406,6 +401,15 @@ public final class SemanticTask implements TrainingTask {
         summary.put("meanIoU", last.meanIoU());
         summary.put("pixelAccuracy", last.pixelAccuracy());
         summary.put("bestMeanIoU", best(history));
+    }
+
+    /** The per-class IoUs that a library metric reports as floats, as an epoch row keeps them. */
+    static double[] widened(float[] perClass) {
+        double[] iou = new double[perClass.length];
+        for (int c = 0; c < iou.length; c++) {
+            iou[c] = perClass[c];
+        }
+        return iou;
     }
 
     /** The best validation metric of the run (NaN epochs left out). */
