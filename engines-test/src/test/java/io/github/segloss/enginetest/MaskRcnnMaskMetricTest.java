@@ -109,6 +109,23 @@ public class MaskRcnnMaskMetricTest extends EngineTest {
     }
 
     @Test
+    public void theLastEpochSurvivesAnEpochWithoutRois() {
+        ReferenceCase c = ReferenceCase.named("mask_metrics_class_specific");
+        for (MaskRcnnMaskMetric metric : metrics(false)) {
+            NDList[] all = rois(c, ":");
+            metric.updateAccumulator(KEY, all[0], all[1]);
+            float counted = metric.getAccumulator(KEY);
+            metric.resetAccumulator(KEY);
+            assertEquals(metric.getLastEpochAccumulator(KEY), counted, metric.getName());
+            // an epoch whose batches had no RoI counted nothing: the last epoch stays
+            NDList[] none = zeroRois();
+            metric.updateAccumulator(KEY, none[0], none[1]);
+            metric.resetAccumulator(KEY);
+            assertEquals(metric.getLastEpochAccumulator(KEY), counted, metric.getName());
+        }
+    }
+
+    @Test
     public void factoryUsesDetectron2NamesAndTheHeadKind() {
         List<MaskRcnnMaskMetric> metrics = MaskRcnnMaskMetrics.all(true);
         assertEquals(metrics.size(), 3);

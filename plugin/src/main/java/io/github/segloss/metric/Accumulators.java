@@ -6,7 +6,8 @@ import java.util.function.BinaryOperator;
 
 /**
  * The accumulators of one evaluator: an immutable value per key, replaced atomically on each
- * update, so that concurrent updates and reads are safe as in DJL's own evaluators. A reset keeps
+ * update, so that concurrent updates and reads are safe as in DJL's own evaluators. The values
+ * compare by {@code equals}, so that a sum of empty counts reads as nothing counted. A reset keeps
  * the value it replaces, when anything was counted since the previous reset, as the key's last
  * finished value: DJL's training listener resets the epoch keys at the end of each epoch, so that
  * value is the last finished epoch's.
@@ -41,7 +42,7 @@ final class Accumulators<T> {
      */
     void reset(String key) {
         T replaced = values.put(key, empty);
-        if (replaced != null && replaced != empty) {
+        if (replaced != null && !replaced.equals(empty)) {
             finished.put(key, replaced);
         }
     }

@@ -1,5 +1,7 @@
 package io.github.segloss.metric;
 
+import java.util.Arrays;
+
 /**
  * An immutable C×C confusion matrix of pixel counts: \( n_{ij} \) pixels of true class \(i\) (row)
  * were predicted as class \(j\) (column). Matrices add element-wise, so counts from several
@@ -205,5 +207,17 @@ final class ConfusionMatrix {
             }
         }
         return measured == 0 ? Double.NaN : sum / measured;
+    }
+
+    /** {@inheritDoc} Two matrices are equal when they hold the same counts. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ConfusionMatrix matrix && Arrays.deepEquals(counts, matrix.counts);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public int hashCode() {
+        return Arrays.deepHashCode(counts);
     }
 }
