@@ -41,11 +41,11 @@ public class BinaryCrossEntropyLoss extends Loss {
     private final boolean checkFinite;
 
     BinaryCrossEntropyLoss(Builder builder) {
-        super(builder.name);
-        this.ignoreIndex = builder.ignoreIndex;
+        super(builder.name());
+        this.ignoreIndex = builder.ignoreIndex();
         this.posWeight = builder.posWeight;
         this.smoothFactor = builder.smoothFactor;
-        this.checkFinite = builder.checkFinite;
+        this.checkFinite = builder.checkFinite();
     }
 
     /**
@@ -124,40 +124,36 @@ public class BinaryCrossEntropyLoss extends Loss {
     }
 
     /** Collects the settings of a {@link BinaryCrossEntropyLoss}. */
-    public static final class Builder {
+    public static final class Builder extends PixelLossBuilder<Builder> {
 
-        private String name = "BinaryCrossEntropyLoss";
-        private int ignoreIndex = ValueChecks.NO_IGNORE;
         private float[] posWeight;
         private float smoothFactor;
-        private boolean checkFinite;
 
-        Builder() {}
+        Builder() {
+            super("BinaryCrossEntropyLoss", ValueChecks.NO_IGNORE);
+        }
 
-        /**
-         * Sets the name that training logs show for this loss.
-         *
-         * @param name the display name
-         * @return this builder
-         */
-        public Builder optName(String name) {
-            this.name = name;
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 
         /**
-         * Sets the target value that marks elements without a label (default: none).
+         * {@inheritDoc}
          *
-         * @param ignoreIndex the ignore value, outside [0, 1]
-         * @return this builder
+         * <p>Here the ignore value marks elements without a target, so it must lie outside the
+         * target values 0 and 1.
+         *
+         * @throws IllegalArgumentException if it is 0 or 1
          */
+        @Override
         public Builder optIgnoreIndex(int ignoreIndex) {
             if (ignoreIndex == 0 || ignoreIndex == 1) {
                 throw new IllegalArgumentException(
                         "ignoreIndex must not be a target value (0 or 1), got " + ignoreIndex);
             }
-            this.ignoreIndex = ignoreIndex;
-            return this;
+            return super.optIgnoreIndex(ignoreIndex);
         }
 
         /**
@@ -186,22 +182,6 @@ public class BinaryCrossEntropyLoss extends Loss {
                         "smoothFactor must lie in [0, 1), got " + smoothFactor);
             }
             this.smoothFactor = smoothFactor;
-            return this;
-        }
-
-        /**
-         * Sets whether {@link BinaryCrossEntropyLoss#evaluate} first checks that every value of the
-         * logits is finite (default false). When on, a NaN or an infinity raises an {@link
-         * IllegalArgumentException} with the number of bad values and the position of the first,
-         * e.g. {@code logits must be finite: 3 of 5376 values are not (first: NaN at [1, 4, 0,
-         * 7])}; the check costs one device-to-host copy of a boolean per call. When off, non-finite
-         * input passes through unchanged.
-         *
-         * @param checkFinite true to check the logits
-         * @return this builder
-         */
-        public Builder optCheckFinite(boolean checkFinite) {
-            this.checkFinite = checkFinite;
             return this;
         }
 

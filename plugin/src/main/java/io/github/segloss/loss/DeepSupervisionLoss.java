@@ -40,7 +40,7 @@ public class DeepSupervisionLoss extends AbstractCompositeLoss {
      * @param builder the builder with the heads
      */
     protected DeepSupervisionLoss(Builder builder) {
-        super(builder.name);
+        super(builder.name());
         if (builder.heads.isEmpty()) {
             throw new IllegalArgumentException("DeepSupervisionLoss needs at least one head");
         }
@@ -152,22 +152,17 @@ public class DeepSupervisionLoss extends AbstractCompositeLoss {
     }
 
     /** Collects the heads of a {@link DeepSupervisionLoss}. */
-    public static final class Builder {
+    public static final class Builder extends LossBuilder<Builder> {
 
-        private String name = "DeepSupervisionLoss";
         private final List<HeadLoss> heads = new ArrayList<>();
-        private boolean checkFinite;
 
-        Builder() {}
+        Builder() {
+            super("DeepSupervisionLoss");
+        }
 
-        /**
-         * Sets the name that training logs show for the total loss.
-         *
-         * @param name the display name
-         * @return this builder
-         */
-        public Builder optName(String name) {
-            this.name = name;
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -198,22 +193,6 @@ public class DeepSupervisionLoss extends AbstractCompositeLoss {
         }
 
         /**
-         * Sets whether each head first checks that every value of its prediction is finite (default
-         * false). When on, a NaN or an infinity raises an {@link IllegalArgumentException} with the
-         * number of bad values and the position of the first, e.g. {@code predictions[1] of head
-         * aux must be finite: 3 of 5376 values are not (first: NaN at [1, 4, 0, 7])}; the check
-         * costs one device-to-host copy of a boolean per present head and call. When off,
-         * non-finite input passes through unchanged.
-         *
-         * @param checkFinite true to check the heads' predictions
-         * @return this builder
-         */
-        public Builder optCheckFinite(boolean checkFinite) {
-            this.checkFinite = checkFinite;
-            return this;
-        }
-
-        /**
          * Builds the loss.
          *
          * @return the loss
@@ -233,7 +212,7 @@ public class DeepSupervisionLoss extends AbstractCompositeLoss {
                                 head.getLoss(),
                                 head.getWeight(),
                                 head.getHeadIndex(),
-                                checkFinite));
+                                checkFinite()));
             }
             return result;
         }

@@ -32,7 +32,10 @@ import io.github.segloss.internal.ValueChecks;
  * <p>Softmax focal loss (MULTICLASS only): \( \ell_i = -\log p_{i y_i} \) from the softmax, the
  * same focal term and normalisation, averaged over the labelled pixels.
  *
- * <p>Classes or images without a labelled pixel contribute 0 (smp gives NaN).
+ * <p>Classes or images without a labelled pixel contribute 0 (smp gives NaN). Class weights apply
+ * to the sigmoid focal loss in MULTICLASS or MULTILABEL mode; weights that are all 0 give a loss of
+ * 0 (smp gives NaN). Probabilities given with {@code optFromLogits(false)} are clamped to [eps, 1 −
+ * eps] and turned into logits as smp does. There is no ignore index by default.
  */
 public class FocalLoss extends Loss {
 
@@ -51,36 +54,33 @@ public class FocalLoss extends Loss {
     private final boolean checkFinite;
 
     FocalLoss(Builder builder) {
-        super(builder.name);
-        if (builder.mode == null) {
-            throw new IllegalArgumentException(builder.name + " needs setMode(mode)");
-        }
-        if (builder.mode == SegmentationMode.BINARY && builder.classWeights != null) {
+        super(builder.name());
+        this.mode = builder.mode();
+        this.classWeights = builder.classWeights();
+        if (mode == SegmentationMode.BINARY && classWeights != null) {
             throw new IllegalArgumentException(
                     "classWeights need MULTICLASS or MULTILABEL mode, got BINARY");
         }
         if (builder.softmax) {
-            if (builder.mode != SegmentationMode.MULTICLASS) {
+            if (mode != SegmentationMode.MULTICLASS) {
                 throw new IllegalArgumentException(
-                        "the softmax focal loss needs MULTICLASS mode, got " + builder.mode);
+                        "the softmax focal loss needs MULTICLASS mode, got " + mode);
             }
-            if (builder.alpha != null || builder.classWeights != null) {
+            if (builder.alpha != null || classWeights != null) {
                 throw new IllegalArgumentException(
                         "alpha and classWeights apply to the sigmoid focal loss, not with"
                                 + " optSoftmax(true)");
             }
         }
-        this.mode = builder.mode;
-        this.fromLogits = builder.fromLogits;
-        this.ignoreIndex = builder.ignoreIndex;
+        this.fromLogits = builder.fromLogits();
+        this.ignoreIndex = builder.ignoreIndex();
         this.alpha = builder.alpha;
         this.gamma = builder.gamma;
         this.normalized = builder.normalized;
         this.reducedThreshold = builder.reducedThreshold;
-        this.classWeights = builder.classWeights;
         this.softmax = builder.softmax;
         this.eps = builder.eps;
-        this.checkFinite = builder.checkFinite;
+        this.checkFinite = builder.checkFinite();
     }
 
     /**
@@ -176,65 +176,22 @@ public class FocalLoss extends Loss {
     }
 
     /** Collects the settings of a {@link FocalLoss}. */
-    public static final class Builder {
+    public static final class Builder extends SegmentationLossBuilder<Builder> {
 
-        private String name = "FocalLoss";
-        private SegmentationMode mode;
-        private boolean fromLogits = true;
-        private int ignoreIndex = ValueChecks.NO_IGNORE;
         private Float alpha;
         private float gamma = 2f;
         private boolean normalized;
         private Float reducedThreshold;
-        private float[] classWeights;
         private boolean softmax;
         private float eps = 1e-7f;
-        private boolean checkFinite;
 
-        Builder() {}
-
-        /**
-         * Sets the segmentation mode (required).
-         *
-         * @param mode the mode
-         * @return this builder
-         */
-        public Builder setMode(SegmentationMode mode) {
-            this.mode = mode;
-            return this;
+        Builder() {
+            super("FocalLoss", ValueChecks.NO_IGNORE);
         }
 
-        /**
-         * Sets whether the predictions are logits (default) or probabilities, which are clamped to
-         * [eps, 1 − eps] and turned into logits as smp does.
-         *
-         * @param fromLogits true for logits
-         * @return this builder
-         */
-        public Builder optFromLogits(boolean fromLogits) {
-            this.fromLogits = fromLogits;
-            return this;
-        }
-
-        /**
-         * Sets the label that marks pixels without a class (default: none).
-         *
-         * @param ignoreIndex the ignore label
-         * @return this builder
-         */
-        public Builder optIgnoreIndex(int ignoreIndex) {
-            this.ignoreIndex = ignoreIndex;
-            return this;
-        }
-
-        /**
-         * Sets the name that training logs show for this loss.
-         *
-         * @param name the display name
-         * @return this builder
-         */
-        public Builder optName(String name) {
-            this.name = name;
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -294,18 +251,6 @@ public class FocalLoss extends Loss {
         }
 
         /**
-         * Sets one weight per class for the mean over the classes (sigmoid focal loss in MULTICLASS
-         * or MULTILABEL mode). Weights that are all 0 give a loss of 0 (smp gives NaN).
-         *
-         * @param classWeights the weights, finite and >= 0
-         * @return this builder
-         */
-        public Builder optClassWeights(float... classWeights) {
-            this.classWeights = Settings.perClass("classWeights", classWeights);
-            return this;
-        }
-
-        /**
          * Selects MONAI's softmax focal loss \( -(1 - p_y)^\gamma \log p_y \) (MULTICLASS mode)
          * instead of the one-vs-rest sigmoid focal loss (default false).
          *
@@ -328,22 +273,6 @@ public class FocalLoss extends Loss {
                 throw new IllegalArgumentException("eps must lie in (0, 0.5), got " + eps);
             }
             this.eps = eps;
-            return this;
-        }
-
-        /**
-         * Sets whether {@link FocalLoss#evaluate} first checks that every value of the logits (or
-         * probabilities) is finite (default false). When on, a NaN or an infinity raises an {@link
-         * IllegalArgumentException} with the number of bad values and the position of the first,
-         * e.g. {@code logits must be finite: 3 of 5376 values are not (first: NaN at [1, 4, 0,
-         * 7])}; the check costs one device-to-host copy of a boolean per call. When off, non-finite
-         * input passes through unchanged.
-         *
-         * @param checkFinite true to check the logits (or probabilities)
-         * @return this builder
-         */
-        public Builder optCheckFinite(boolean checkFinite) {
-            this.checkFinite = checkFinite;
             return this;
         }
 

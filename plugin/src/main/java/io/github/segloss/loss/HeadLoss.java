@@ -44,7 +44,7 @@ public final class HeadLoss extends WeightedLoss {
      * @param weight the head's weight, finite and >= 0
      * @param headIndex the index of the head's prediction in the model output
      * @param checkFinite whether {@link #evaluate} first requires every value of the head's
-     *     prediction to be finite (see {@link DeepSupervisionLoss.Builder#optCheckFinite})
+     *     prediction to be finite (see {@link LossBuilder#optCheckFinite})
      * @throws IllegalArgumentException if the weight is negative or not finite, or the index
      *     negative
      */

@@ -38,9 +38,9 @@ public class LovaszLoss extends Loss {
     private final boolean checkFinite;
 
     LovaszLoss(Builder builder) {
-        super(builder.name);
+        super(builder.name());
         if (builder.mode == null) {
-            throw new IllegalArgumentException(builder.name + " needs setMode(mode)");
+            throw new IllegalArgumentException(builder.name() + " needs setMode(mode)");
         }
         if (!builder.fromLogits && builder.mode != SegmentationMode.MULTICLASS) {
             throw new IllegalArgumentException(
@@ -48,9 +48,9 @@ public class LovaszLoss extends Loss {
         }
         this.mode = builder.mode;
         this.perImage = builder.perImage;
-        this.ignoreIndex = builder.ignoreIndex;
+        this.ignoreIndex = builder.ignoreIndex();
         this.fromLogits = builder.fromLogits;
-        this.checkFinite = builder.checkFinite;
+        this.checkFinite = builder.checkFinite();
     }
 
     /**
@@ -134,16 +134,21 @@ public class LovaszLoss extends Loss {
     }
 
     /** Collects the settings of a {@link LovaszLoss}. */
-    public static final class Builder {
+    public static final class Builder extends PixelLossBuilder<Builder> {
 
-        private String name = "LovaszLoss";
         private SegmentationMode mode;
         private boolean perImage;
-        private int ignoreIndex = ValueChecks.NO_IGNORE;
         private boolean fromLogits = true;
-        private boolean checkFinite;
 
-        Builder() {}
+        Builder() {
+            super("LovaszLoss", ValueChecks.NO_IGNORE);
+        }
+
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         /**
          * Sets the segmentation mode (required).
@@ -169,17 +174,6 @@ public class LovaszLoss extends Loss {
         }
 
         /**
-         * Sets the label that marks pixels without a class (default: none).
-         *
-         * @param ignoreIndex the ignore label
-         * @return this builder
-         */
-        public Builder optIgnoreIndex(int ignoreIndex) {
-            this.ignoreIndex = ignoreIndex;
-            return this;
-        }
-
-        /**
          * Sets whether MULTICLASS predictions are logits (default) or probabilities; the hinge of
          * BINARY and MULTILABEL mode always reads logits.
          *
@@ -188,33 +182,6 @@ public class LovaszLoss extends Loss {
          */
         public Builder optFromLogits(boolean fromLogits) {
             this.fromLogits = fromLogits;
-            return this;
-        }
-
-        /**
-         * Sets the name that training logs show for this loss.
-         *
-         * @param name the display name
-         * @return this builder
-         */
-        public Builder optName(String name) {
-            this.name = name;
-            return this;
-        }
-
-        /**
-         * Sets whether {@link LovaszLoss#evaluate} first checks that every value of the logits (or
-         * probabilities) is finite (default false). When on, a NaN or an infinity raises an {@link
-         * IllegalArgumentException} with the number of bad values and the position of the first,
-         * e.g. {@code logits must be finite: 3 of 5376 values are not (first: NaN at [1, 4, 0,
-         * 7])}; the check costs one device-to-host copy of a boolean per call. When off, non-finite
-         * input passes through unchanged.
-         *
-         * @param checkFinite true to check the logits (or probabilities)
-         * @return this builder
-         */
-        public Builder optCheckFinite(boolean checkFinite) {
-            this.checkFinite = checkFinite;
             return this;
         }
 

@@ -42,9 +42,9 @@ public class MaskRcnnMaskLoss extends Loss {
      * @param builder the builder with the settings
      */
     protected MaskRcnnMaskLoss(Builder builder) {
-        super(builder.name);
+        super(builder.name());
         this.classAgnostic = builder.classAgnostic;
-        this.checkFinite = builder.checkFinite;
+        this.checkFinite = builder.checkFinite();
     }
 
     /**
@@ -87,22 +87,17 @@ public class MaskRcnnMaskLoss extends Loss {
     }
 
     /** Collects the settings of a {@link MaskRcnnMaskLoss}. */
-    public static final class Builder {
+    public static final class Builder extends LossBuilder<Builder> {
 
-        private String name = "MaskRcnnMaskLoss";
         private boolean classAgnostic;
-        private boolean checkFinite;
 
-        Builder() {}
+        Builder() {
+            super("MaskRcnnMaskLoss");
+        }
 
-        /**
-         * Sets the name that training logs show for this loss.
-         *
-         * @param name the display name
-         * @return this builder
-         */
-        public Builder optName(String name) {
-            this.name = name;
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -115,22 +110,6 @@ public class MaskRcnnMaskLoss extends Loss {
          */
         public Builder optClassAgnostic(boolean classAgnostic) {
             this.classAgnostic = classAgnostic;
-            return this;
-        }
-
-        /**
-         * Sets whether {@link MaskRcnnMaskLoss#evaluate} first checks that every value of the mask
-         * logits is finite (default false). When on, a NaN or an infinity raises an {@link
-         * IllegalArgumentException} with the number of bad values and the position of the first,
-         * e.g. {@code maskLogits must be finite: 3 of 5376 values are not (first: NaN at [1, 4, 0,
-         * 7])}; the check costs one device-to-host copy of a boolean per call. When off, non-finite
-         * input passes through unchanged.
-         *
-         * @param checkFinite true to check the mask logits
-         * @return this builder
-         */
-        public Builder optCheckFinite(boolean checkFinite) {
-            this.checkFinite = checkFinite;
             return this;
         }
 

@@ -93,37 +93,15 @@ public class MaskedL2Loss extends Loss {
     }
 
     /** Collects the settings of a {@link MaskedL2Loss}. */
-    public static final class Builder {
+    public static final class Builder extends LossBuilder<Builder> {
 
-        private String name = "MaskedL2Loss";
-        private boolean checkFinite;
-
-        Builder() {}
-
-        /**
-         * Sets the name that training logs show for this loss.
-         *
-         * @param name the display name
-         * @return this builder
-         */
-        public Builder optName(String name) {
-            this.name = name;
-            return this;
+        Builder() {
+            super("MaskedL2Loss");
         }
 
-        /**
-         * Sets whether {@link MaskedL2Loss#evaluate} first checks that every value of the
-         * prediction is finite (default false). When on, a NaN or an infinity raises an {@link
-         * IllegalArgumentException} with the number of bad values and the position of the first,
-         * e.g. {@code prediction must be finite: 3 of 5376 values are not (first: NaN at [1, 4, 0,
-         * 7])}; the check costs one device-to-host copy of a boolean per call. When off, non-finite
-         * input passes through unchanged.
-         *
-         * @param checkFinite true to check the prediction
-         * @return this builder
-         */
-        public Builder optCheckFinite(boolean checkFinite) {
-            this.checkFinite = checkFinite;
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -133,7 +111,7 @@ public class MaskedL2Loss extends Loss {
          * @return the loss
          */
         public MaskedL2Loss build() {
-            return new MaskedL2Loss(name, checkFinite);
+            return new MaskedL2Loss(name(), checkFinite());
         }
     }
 }

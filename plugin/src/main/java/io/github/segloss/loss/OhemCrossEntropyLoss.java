@@ -28,6 +28,9 @@ import io.github.segloss.internal.Shapes;
  * <p>so at least about \( k_{min} \) pixels are kept per batch. When nothing is labelled or kept,
  * the loss is 0 (PIDNet gives NaN). Finding \( q_{(k)} \) sorts the probabilities of the batch and
  * reads two numbers on the host.
+ *
+ * <p>Class weights \(w\) (all 1 by default) weigh the per-pixel cross-entropy only: the kept pixels
+ * are still averaged by count, as PIDNet does. The ignore index defaults to 255.
  */
 public class OhemCrossEntropyLoss extends Loss {
 
@@ -38,12 +41,12 @@ public class OhemCrossEntropyLoss extends Loss {
     private final boolean checkFinite;
 
     OhemCrossEntropyLoss(Builder builder) {
-        super(builder.name);
+        super(builder.name());
         this.threshold = builder.threshold;
         this.minKept = builder.minKept;
-        this.ignoreIndex = builder.ignoreIndex;
-        this.classWeights = builder.classWeights;
-        this.checkFinite = builder.checkFinite;
+        this.ignoreIndex = builder.ignoreIndex();
+        this.classWeights = builder.classWeights();
+        this.checkFinite = builder.checkFinite();
     }
 
     /**
@@ -96,25 +99,18 @@ public class OhemCrossEntropyLoss extends Loss {
     }
 
     /** Collects the settings of an {@link OhemCrossEntropyLoss}. */
-    public static final class Builder {
+    public static final class Builder extends WeightedPixelLossBuilder<Builder> {
 
-        private String name = "OhemCrossEntropyLoss";
         private float threshold = 0.7f;
         private int minKept = 100_000;
-        private int ignoreIndex = PixelCrossEntropyLoss.DEFAULT_IGNORE_INDEX;
-        private float[] classWeights;
-        private boolean checkFinite;
 
-        Builder() {}
+        Builder() {
+            super("OhemCrossEntropyLoss", PixelCrossEntropyLoss.DEFAULT_IGNORE_INDEX);
+        }
 
-        /**
-         * Sets the name that training logs show for this loss.
-         *
-         * @param name the display name
-         * @return this builder
-         */
-        public Builder optName(String name) {
-            this.name = name;
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -145,45 +141,6 @@ public class OhemCrossEntropyLoss extends Loss {
                 throw new IllegalArgumentException("minKept must be >= 0, got " + minKept);
             }
             this.minKept = minKept;
-            return this;
-        }
-
-        /**
-         * Sets the label that marks pixels without a class (default 255).
-         *
-         * @param ignoreIndex the ignore label
-         * @return this builder
-         */
-        public Builder optIgnoreIndex(int ignoreIndex) {
-            this.ignoreIndex = ignoreIndex;
-            return this;
-        }
-
-        /**
-         * Sets one weight per class for the per-pixel cross-entropy (the kept pixels are still
-         * averaged by count, as PIDNet does).
-         *
-         * @param classWeights the weights, finite and >= 0
-         * @return this builder
-         */
-        public Builder optClassWeights(float... classWeights) {
-            this.classWeights = Settings.perClass("classWeights", classWeights);
-            return this;
-        }
-
-        /**
-         * Sets whether {@link OhemCrossEntropyLoss#evaluate} first checks that every value of the
-         * logits is finite (default false). When on, a NaN or an infinity raises an {@link
-         * IllegalArgumentException} with the number of bad values and the position of the first,
-         * e.g. {@code logits must be finite: 3 of 5376 values are not (first: NaN at [1, 4, 0,
-         * 7])}; the check costs one device-to-host copy of a boolean per call. When off, non-finite
-         * input passes through unchanged.
-         *
-         * @param checkFinite true to check the logits
-         * @return this builder
-         */
-        public Builder optCheckFinite(boolean checkFinite) {
-            this.checkFinite = checkFinite;
             return this;
         }
 

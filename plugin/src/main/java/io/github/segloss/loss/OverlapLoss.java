@@ -30,7 +30,9 @@ import java.util.Arrays;
  * <p>\( L = \left( \frac{\sum_{c \in K} w_c \ell_c}{\sum_{c \in K} w_c} \right)^\gamma \) over the
  * selected classes \(K\) (all by default) with class weights \(w\) (all 1 by default). With {@code
  * perImage}, \( \ell_c \) is first the mean over the images of the per-image losses. When nothing
- * is labelled every class is absent and the loss is 0.
+ * is labelled every class is absent and the loss is 0. Classes and class weights need MULTICLASS or
+ * MULTILABEL mode; when the selected classes all weigh 0 the loss is 0 (smp gives NaN). There is no
+ * ignore index by default.
  */
 public abstract class OverlapLoss extends Loss {
 
@@ -50,29 +52,25 @@ public abstract class OverlapLoss extends Loss {
     private final boolean checkFinite;
 
     OverlapLoss(BaseBuilder<?> builder, float alpha, float beta, float gamma) {
-        super(builder.name);
-        if (builder.mode == null) {
-            throw new IllegalArgumentException(builder.name + " needs setMode(mode)");
-        }
-        if (builder.mode == SegmentationMode.BINARY
-                && (builder.classes != null || builder.classWeights != null)) {
+        super(builder.name());
+        this.mode = builder.mode();
+        this.classWeights = builder.classWeights();
+        if (mode == SegmentationMode.BINARY && (builder.classes != null || classWeights != null)) {
             throw new IllegalArgumentException(
                     "classes and classWeights need MULTICLASS or MULTILABEL mode, got BINARY");
         }
-        this.mode = builder.mode;
-        this.fromLogits = builder.fromLogits;
-        this.ignoreIndex = builder.ignoreIndex;
+        this.fromLogits = builder.fromLogits();
+        this.ignoreIndex = builder.ignoreIndex();
         this.smooth = builder.smooth;
         this.eps = builder.eps;
         this.logLoss = builder.logLoss;
         this.classes = builder.classes;
-        this.classWeights = builder.classWeights;
         this.perImage = builder.perImage;
         this.squaredDenominator = builder.squaredDenominator;
         this.alpha = alpha;
         this.beta = beta;
         this.gamma = gamma;
-        this.checkFinite = builder.checkFinite;
+        this.checkFinite = builder.checkFinite();
     }
 
     /**
@@ -157,78 +155,23 @@ public abstract class OverlapLoss extends Loss {
     }
 
     /**
-     * The settings shared by the overlap losses.
+     * The settings shared by the overlap losses: the {@link SegmentationLossBuilder} settings and
+     * the score's options.
      *
      * @param <T> the concrete builder
      */
-    public abstract static class BaseBuilder<T extends BaseBuilder<T>> {
+    public abstract static class BaseBuilder<T extends BaseBuilder<T>>
+            extends SegmentationLossBuilder<T> {
 
-        private String name;
-        private SegmentationMode mode;
-        private boolean fromLogits = true;
-        private int ignoreIndex = ValueChecks.NO_IGNORE;
         private float smooth;
         private float eps = 1e-7f;
         private boolean logLoss;
         private int[] classes;
-        private float[] classWeights;
         private boolean perImage;
         private boolean squaredDenominator;
-        private boolean checkFinite;
 
         BaseBuilder(String name) {
-            this.name = name;
-        }
-
-        /**
-         * Returns this builder as its concrete type.
-         *
-         * @return this builder
-         */
-        protected abstract T self();
-
-        /**
-         * Sets the segmentation mode (required).
-         *
-         * @param mode the mode
-         * @return this builder
-         */
-        public T setMode(SegmentationMode mode) {
-            this.mode = mode;
-            return self();
-        }
-
-        /**
-         * Sets whether the predictions are logits (default) or already probabilities.
-         *
-         * @param fromLogits true for logits
-         * @return this builder
-         */
-        public T optFromLogits(boolean fromLogits) {
-            this.fromLogits = fromLogits;
-            return self();
-        }
-
-        /**
-         * Sets the label that marks pixels without a class (default: none).
-         *
-         * @param ignoreIndex the ignore label
-         * @return this builder
-         */
-        public T optIgnoreIndex(int ignoreIndex) {
-            this.ignoreIndex = ignoreIndex;
-            return self();
-        }
-
-        /**
-         * Sets the name that training logs show for this loss.
-         *
-         * @param name the display name
-         * @return this builder
-         */
-        public T optName(String name) {
-            this.name = name;
-            return self();
+            super(name, ValueChecks.NO_IGNORE);
         }
 
         /**
@@ -290,18 +233,6 @@ public abstract class OverlapLoss extends Loss {
         }
 
         /**
-         * Sets one weight per class for the final weighted mean (default: all 1); not in BINARY
-         * mode. When the selected classes all weigh 0 the loss is 0 (smp gives NaN).
-         *
-         * @param classWeights the weights, finite and >= 0
-         * @return this builder
-         */
-        public T optClassWeights(float... classWeights) {
-            this.classWeights = Settings.perClass("classWeights", classWeights);
-            return self();
-        }
-
-        /**
          * Sets whether the score is computed per image and class, then averaged over the images
          * (MONAI's {@code batch=False}), instead of pooled over the batch (default false).
          *
@@ -322,22 +253,6 @@ public abstract class OverlapLoss extends Loss {
          */
         public T optSquaredDenominator(boolean squaredDenominator) {
             this.squaredDenominator = squaredDenominator;
-            return self();
-        }
-
-        /**
-         * Sets whether {@link OverlapLoss#evaluate} first checks that every value of the logits (or
-         * probabilities) is finite (default false). When on, a NaN or an infinity raises an {@link
-         * IllegalArgumentException} with the number of bad values and the position of the first,
-         * e.g. {@code logits must be finite: 3 of 5376 values are not (first: NaN at [1, 4, 0,
-         * 7])}; the check costs one device-to-host copy of a boolean per call. When off, non-finite
-         * input passes through unchanged.
-         *
-         * @param checkFinite true to check the logits
-         * @return this builder
-         */
-        public T optCheckFinite(boolean checkFinite) {
-            this.checkFinite = checkFinite;
             return self();
         }
     }

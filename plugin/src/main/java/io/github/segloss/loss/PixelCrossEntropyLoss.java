@@ -50,11 +50,11 @@ public class PixelCrossEntropyLoss extends Loss {
      * @param builder the builder with the settings
      */
     protected PixelCrossEntropyLoss(Builder builder) {
-        super(builder.name);
-        this.ignoreIndex = builder.ignoreIndex;
-        this.classWeights = builder.classWeights;
+        super(builder.name());
+        this.ignoreIndex = builder.ignoreIndex();
+        this.classWeights = builder.classWeights();
         this.labelSmoothing = builder.labelSmoothing;
-        this.checkFinite = builder.checkFinite;
+        this.checkFinite = builder.checkFinite();
     }
 
     /**
@@ -138,50 +138,21 @@ public class PixelCrossEntropyLoss extends Loss {
                 : SafeMath.divideByCount(numerator, pixelWeight.sum());
     }
 
-    /** Collects the settings of a {@link PixelCrossEntropyLoss}. */
-    public static final class Builder {
+    /**
+     * Collects the settings of a {@link PixelCrossEntropyLoss}; the ignore index defaults to {@link
+     * #DEFAULT_IGNORE_INDEX}.
+     */
+    public static final class Builder extends WeightedPixelLossBuilder<Builder> {
 
-        private String name = "PixelCrossEntropyLoss";
-        private int ignoreIndex = DEFAULT_IGNORE_INDEX;
-        private float[] classWeights;
         private float labelSmoothing;
-        private boolean checkFinite;
 
-        Builder() {}
-
-        /**
-         * Sets the name that training logs show for this loss.
-         *
-         * @param name the display name
-         * @return this builder
-         */
-        public Builder optName(String name) {
-            this.name = name;
-            return this;
+        Builder() {
+            super("PixelCrossEntropyLoss", DEFAULT_IGNORE_INDEX);
         }
 
-        /**
-         * Sets the label that marks pixels without a class (default 255). Any int is accepted; a
-         * value inside {@code [0, C)} ignores that class.
-         *
-         * @param ignoreIndex the ignore label
-         * @return this builder
-         */
-        public Builder optIgnoreIndex(int ignoreIndex) {
-            this.ignoreIndex = ignoreIndex;
-            return this;
-        }
-
-        /**
-         * Sets one non-negative weight per class (PyTorch's {@code weight}); by default every class
-         * weighs 1.
-         *
-         * @param classWeights the weights, one per class
-         * @return this builder
-         * @throws IllegalArgumentException if a weight is negative or not finite, or none is given
-         */
-        public Builder optClassWeights(float... classWeights) {
-            this.classWeights = Settings.perClass("classWeights", classWeights);
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -199,22 +170,6 @@ public class PixelCrossEntropyLoss extends Loss {
                         "labelSmoothing must lie in [0, 1], got " + labelSmoothing);
             }
             this.labelSmoothing = labelSmoothing;
-            return this;
-        }
-
-        /**
-         * Sets whether {@link PixelCrossEntropyLoss#evaluate} first checks that every value of the
-         * logits is finite (default false). When on, a NaN or an infinity raises an {@link
-         * IllegalArgumentException} with the number of bad values and the position of the first,
-         * e.g. {@code logits must be finite: 3 of 5376 values are not (first: NaN at [1, 4, 0,
-         * 7])}; the check costs one device-to-host copy of a boolean per call. When off, non-finite
-         * input passes through unchanged.
-         *
-         * @param checkFinite true to check the logits
-         * @return this builder
-         */
-        public Builder optCheckFinite(boolean checkFinite) {
-            this.checkFinite = checkFinite;
             return this;
         }
 

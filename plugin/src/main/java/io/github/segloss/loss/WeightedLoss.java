@@ -40,7 +40,7 @@ public class WeightedLoss extends Loss {
      * @param loss the loss to scale
      * @param weight the weight, finite and >= 0
      * @param checkFinite whether {@link #evaluate} first requires every float prediction to be
-     *     finite (see {@link Builder#optCheckFinite})
+     *     finite (see {@link LossBuilder#optCheckFinite})
      * @throws IllegalArgumentException if the loss is null or the weight negative or not finite
      */
     protected WeightedLoss(String name, Loss loss, float weight, boolean checkFinite) {
@@ -129,15 +129,21 @@ public class WeightedLoss extends Loss {
         EvaluationMemo.accumulate(() -> super.updateAccumulators(keys, labels, predictions));
     }
 
-    /** Collects the settings of a {@link WeightedLoss}. */
-    public static final class Builder {
+    /** Collects the settings of a {@link WeightedLoss}; its name defaults to the inner loss's. */
+    public static final class Builder extends LossBuilder<Builder> {
 
-        private String name;
         private Loss loss;
         private float weight = 1f;
-        private boolean checkFinite;
 
-        Builder() {}
+        Builder() {
+            super(null);
+        }
+
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         /**
          * Sets the loss to scale (required).
@@ -162,33 +168,6 @@ public class WeightedLoss extends Loss {
         }
 
         /**
-         * Sets the name that training logs show for this loss (default: the inner loss's name).
-         *
-         * @param name the display name
-         * @return this builder
-         */
-        public Builder optName(String name) {
-            this.name = name;
-            return this;
-        }
-
-        /**
-         * Sets whether {@link WeightedLoss#evaluate} first checks that every value of every
-         * floating-point prediction is finite (default false). When on, a NaN or an infinity raises
-         * an {@link IllegalArgumentException} with the number of bad values and the position of the
-         * first, e.g. {@code predictions[0] must be finite: 3 of 5376 values are not (first: NaN at
-         * [1, 4, 0, 7])}; the check costs one device-to-host copy of a boolean per prediction and
-         * call. When off, non-finite input passes through unchanged.
-         *
-         * @param checkFinite true to check the predictions
-         * @return this builder
-         */
-        public Builder optCheckFinite(boolean checkFinite) {
-            this.checkFinite = checkFinite;
-            return this;
-        }
-
-        /**
          * Builds the loss.
          *
          * @return the loss
@@ -200,7 +179,7 @@ public class WeightedLoss extends Loss {
                 throw new IllegalArgumentException("WeightedLoss needs setLoss(loss)");
             }
             return new WeightedLoss(
-                    name == null ? loss.getName() : name, loss, weight, checkFinite);
+                    name() == null ? loss.getName() : name(), loss, weight, checkFinite());
         }
     }
 }

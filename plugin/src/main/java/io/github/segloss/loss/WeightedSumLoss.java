@@ -34,7 +34,7 @@ import java.util.Set;
 public class WeightedSumLoss extends AbstractCompositeLoss {
 
     WeightedSumLoss(Builder builder) {
-        super(builder.name);
+        super(builder.name());
         if (builder.terms.isEmpty()) {
             throw new IllegalArgumentException("WeightedSumLoss needs at least one loss");
         }
@@ -71,23 +71,18 @@ public class WeightedSumLoss extends AbstractCompositeLoss {
     }
 
     /** Collects the terms of a {@link WeightedSumLoss}. */
-    public static final class Builder {
+    public static final class Builder extends LossBuilder<Builder> {
 
-        private String name = "WeightedSumLoss";
         private final List<WeightedLoss> terms = new ArrayList<>();
         private final Set<String> names = new HashSet<>();
-        private boolean checkFinite;
 
-        Builder() {}
+        Builder() {
+            super("WeightedSumLoss");
+        }
 
-        /**
-         * Sets the name that training logs show for the total.
-         *
-         * @param name the display name
-         * @return this builder
-         */
-        public Builder optName(String name) {
-            this.name = name;
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -114,22 +109,6 @@ public class WeightedSumLoss extends AbstractCompositeLoss {
         }
 
         /**
-         * Sets whether each term first checks that every value of every floating-point prediction
-         * is finite (default false). When on, a NaN or an infinity raises an {@link
-         * IllegalArgumentException} with the number of bad values and the position of the first,
-         * e.g. {@code predictions[0] must be finite: 3 of 5376 values are not (first: NaN at [1, 4,
-         * 0, 7])}; the check costs one device-to-host copy of a boolean per term, prediction and
-         * call. When off, non-finite input passes through unchanged.
-         *
-         * @param checkFinite true to check the predictions
-         * @return this builder
-         */
-        public Builder optCheckFinite(boolean checkFinite) {
-            this.checkFinite = checkFinite;
-            return this;
-        }
-
-        /**
          * Builds the loss.
          *
          * @return the loss
@@ -145,7 +124,7 @@ public class WeightedSumLoss extends AbstractCompositeLoss {
             for (WeightedLoss term : terms) {
                 result.add(
                         new WeightedLoss(
-                                term.getName(), term.getLoss(), term.getWeight(), checkFinite));
+                                term.getName(), term.getLoss(), term.getWeight(), checkFinite()));
             }
             return result;
         }

@@ -19,6 +19,12 @@
  *       io.github.segloss.loss.WeightedLoss}.
  * </ul>
  *
+ * <p>Every builder shares its common settings through one documented base: {@link
+ * io.github.segloss.loss.LossBuilder} ({@code optName}, {@code optCheckFinite}), {@link
+ * io.github.segloss.loss.PixelLossBuilder} ({@code optIgnoreIndex}, with each loss's own default),
+ * {@link io.github.segloss.loss.WeightedPixelLossBuilder} ({@code optClassWeights}) and {@link
+ * io.github.segloss.loss.SegmentationLossBuilder} ({@code setMode}, {@code optFromLogits}).
+ *
  * <p>Every loss returns a scalar on the prediction's device, connected to the graph, and gives
  * exactly +0 with a zero gradient when nothing is labelled (PyTorch gives NaN there). Bad input
  * raises an {@link java.lang.IllegalArgumentException} that names the loss (inside a combination,
