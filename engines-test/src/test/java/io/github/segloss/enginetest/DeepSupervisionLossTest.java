@@ -17,11 +17,11 @@ import org.testng.annotations.Factory;
 import org.testng.annotations.Test;
 
 /** Heads, missing heads and per-head reporting of {@link DeepSupervisionLoss}. */
-public class DeepSupervisionLossTest extends EngineTest {
+public class DeepSupervisionLossTest extends ReferenceCaseTest {
 
     @Factory(dataProvider = "engines", dataProviderClass = Engines.class)
     public DeepSupervisionLossTest(String engine) {
-        super(engine);
+        super(engine, "DeepSupervisionLoss.pspnet", "DeepSupervisionLoss");
     }
 
     private NDList labels(ReferenceCase c) {

@@ -12,11 +12,11 @@ import org.testng.annotations.Factory;
 import org.testng.annotations.Test;
 
 /** Class ids, zero RoIs and bad input of {@link MaskRcnnMaskLoss}. */
-public class MaskRcnnMaskLossTest extends EngineTest {
+public class MaskRcnnMaskLossTest extends ReferenceCaseTest {
 
     @Factory(dataProvider = "engines", dataProviderClass = Engines.class)
     public MaskRcnnMaskLossTest(String engine) {
-        super(engine);
+        super(engine, "MaskRcnnMaskLoss", "MaskRcnnMaskLoss+MaskTargets.project");
     }
 
     private static MaskRcnnMaskLoss loss() {

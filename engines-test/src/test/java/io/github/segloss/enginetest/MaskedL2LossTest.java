@@ -8,11 +8,11 @@ import org.testng.annotations.Factory;
 import org.testng.annotations.Test;
 
 /** The factor and the bad input of {@link MaskedL2Loss}. */
-public class MaskedL2LossTest extends EngineTest {
+public class MaskedL2LossTest extends ReferenceCaseTest {
 
     @Factory(dataProvider = "engines", dataProviderClass = Engines.class)
     public MaskedL2LossTest(String engine) {
-        super(engine);
+        super(engine, "MaskedL2Loss");
     }
 
     @Test

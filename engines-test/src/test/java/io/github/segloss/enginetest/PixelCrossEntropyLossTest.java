@@ -12,11 +12,11 @@ import org.testng.annotations.Factory;
 import org.testng.annotations.Test;
 
 /** Labels, empty input and bad input of {@link PixelCrossEntropyLoss}. */
-public class PixelCrossEntropyLossTest extends EngineTest {
+public class PixelCrossEntropyLossTest extends ReferenceCaseTest {
 
     @Factory(dataProvider = "engines", dataProviderClass = Engines.class)
     public PixelCrossEntropyLossTest(String engine) {
-        super(engine);
+        super(engine, "PixelCrossEntropyLoss");
     }
 
     private static PixelCrossEntropyLoss weighted() {

@@ -12,11 +12,11 @@ import org.testng.annotations.Factory;
 import org.testng.annotations.Test;
 
 /** Shapes, zero RoIs and bad input of {@link RoiAlign} and {@link MaskTargets}. */
-public class TargetsTest extends EngineTest {
+public class TargetsTest extends ReferenceCaseTest {
 
     @Factory(dataProvider = "engines", dataProviderClass = Engines.class)
     public TargetsTest(String engine) {
-        super(engine);
+        super(engine, "MaskTargets.project", "RoiAlign", "BilinearResize");
     }
 
     private static RoiAlign align() {
