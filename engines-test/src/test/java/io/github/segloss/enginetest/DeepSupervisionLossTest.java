@@ -16,12 +16,18 @@ import java.util.List;
 import org.testng.annotations.Factory;
 import org.testng.annotations.Test;
 
-/** Heads, missing heads and per-head reporting of {@link DeepSupervisionLoss}. */
-public class DeepSupervisionLossTest extends EngineTest {
+/**
+ * Everything about {@link DeepSupervisionLoss} on this engine: its reference cases (the PSPNet main
+ * and auxiliary heads, and any number of weighted heads), missing heads and per-head reporting. The
+ * reference values and gradients come from torch 1.13's {@code cross_entropy} per head in float64
+ * ({@code golden-public-core.json} and {@code generated.json}); {@link ReferenceCaseRunner} checks
+ * them.
+ */
+public class DeepSupervisionLossTest extends ReferenceCaseTest {
 
     @Factory(dataProvider = "engines", dataProviderClass = Engines.class)
     public DeepSupervisionLossTest(String engine) {
-        super(engine);
+        super(engine, "DeepSupervisionLoss.pspnet", "DeepSupervisionLoss");
     }
 
     private NDList labels(ReferenceCase c) {

@@ -1,7 +1,11 @@
 package io.github.segloss.enginetest;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.loss.Loss;
 import org.testng.ITest;
 import org.testng.annotations.AfterClass;
 import org.testng.annotations.AfterMethod;
@@ -64,6 +68,28 @@ public abstract class EngineTest implements ITest {
         if (manager != null) {
             manager.close();
         }
+    }
+
+    /**
+     * Returns a float32 array of zeros of the given shape on {@link #manager}, e.g. logits whose
+     * values do not matter to a check of bad input.
+     *
+     * @param shape the shape
+     * @return the zeros
+     */
+    protected NDArray zeros(long... shape) {
+        return manager.zeros(new Shape(shape));
+    }
+
+    /**
+     * Evaluates the loss of one prediction against one label array.
+     *
+     * @param loss the loss
+     * @param labels the labels
+     * @param predictions the predictions
+     */
+    protected static void evaluate(Loss loss, NDArray labels, NDArray predictions) {
+        loss.evaluate(new NDList(labels), new NDList(predictions));
     }
 
     /**

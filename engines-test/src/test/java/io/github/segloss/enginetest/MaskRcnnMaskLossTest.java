@@ -11,12 +11,18 @@ import java.util.Map;
 import org.testng.annotations.Factory;
 import org.testng.annotations.Test;
 
-/** Class ids, zero RoIs and bad input of {@link MaskRcnnMaskLoss}. */
-public class MaskRcnnMaskLossTest extends EngineTest {
+/**
+ * Everything about {@link MaskRcnnMaskLoss} on this engine: its reference cases (class-specific and
+ * class-agnostic, and with targets projected by {@code MaskTargets}), class id types, zero RoIs and
+ * bad input. The reference values and gradients come from torchvision 0.14's {@code maskrcnn_loss}
+ * and detectron2's {@code mask_rcnn_loss} in float64 ({@code golden-public-core.json} and {@code
+ * generated.json}); {@link ReferenceCaseRunner} checks them.
+ */
+public class MaskRcnnMaskLossTest extends ReferenceCaseTest {
 
     @Factory(dataProvider = "engines", dataProviderClass = Engines.class)
     public MaskRcnnMaskLossTest(String engine) {
-        super(engine);
+        super(engine, "MaskRcnnMaskLoss", "MaskRcnnMaskLoss+MaskTargets.project");
     }
 
     private static MaskRcnnMaskLoss loss() {

@@ -41,24 +41,14 @@ public class MetricConformanceTest extends EngineTest {
         super(engine);
     }
 
-    private static Object[][] casesOf(String metric) {
-        List<Object[]> rows = new ArrayList<>();
-        for (ReferenceCase c : ReferenceCase.loadAll()) {
-            if (c.loss().equals(metric)) {
-                rows.add(new Object[] {c});
-            }
-        }
-        return rows.toArray(new Object[0][]);
-    }
-
     @DataProvider(name = "miou")
     public Object[][] miouCases() {
-        return casesOf("MeanIoU");
+        return ReferenceCaseRunner.casesOf(List.of("MeanIoU"));
     }
 
     @DataProvider(name = "mask")
     public Object[][] maskCases() {
-        return casesOf("MaskRcnnMaskMetrics");
+        return ReferenceCaseRunner.casesOf(List.of("MaskRcnnMaskMetrics"));
     }
 
     @Test

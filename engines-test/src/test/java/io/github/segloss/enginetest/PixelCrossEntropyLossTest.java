@@ -11,12 +11,18 @@ import java.util.Map;
 import org.testng.annotations.Factory;
 import org.testng.annotations.Test;
 
-/** Labels, empty input and bad input of {@link PixelCrossEntropyLoss}. */
-public class PixelCrossEntropyLossTest extends EngineTest {
+/**
+ * Everything about {@link PixelCrossEntropyLoss} on this engine: its reference cases (class
+ * weights, ignore index, label smoothing, all ignored), its label types and layouts, empty input
+ * and bad input. The reference values and gradients come from torch 1.13's {@code cross_entropy} in
+ * float64 ({@code golden-public-core.json} and {@code generated.json}); {@link ReferenceCaseRunner}
+ * checks them.
+ */
+public class PixelCrossEntropyLossTest extends ReferenceCaseTest {
 
     @Factory(dataProvider = "engines", dataProviderClass = Engines.class)
     public PixelCrossEntropyLossTest(String engine) {
-        super(engine);
+        super(engine, "PixelCrossEntropyLoss");
     }
 
     private static PixelCrossEntropyLoss weighted() {

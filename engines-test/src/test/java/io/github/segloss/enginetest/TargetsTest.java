@@ -11,12 +11,19 @@ import io.github.segloss.target.RoiAlign;
 import org.testng.annotations.Factory;
 import org.testng.annotations.Test;
 
-/** Shapes, zero RoIs and bad input of {@link RoiAlign} and {@link MaskTargets}. */
-public class TargetsTest extends EngineTest {
+/**
+ * The target functions on this engine: the reference cases of {@link MaskTargets#project}, {@link
+ * RoiAlign} and {@link BilinearResize} (outputs, and gradients to the features), and the shapes,
+ * zero RoIs and bad input of each. The reference numbers come from torchvision 0.14's {@code
+ * project_masks_on_boxes} and {@code roi_align} and torch 1.13's bilinear {@code interpolate} in
+ * float64 ({@code golden-public-core.json} and {@code generated.json}); {@link ReferenceCaseRunner}
+ * checks them.
+ */
+public class TargetsTest extends ReferenceCaseTest {
 
     @Factory(dataProvider = "engines", dataProviderClass = Engines.class)
     public TargetsTest(String engine) {
-        super(engine);
+        super(engine, "MaskTargets.project", "RoiAlign", "BilinearResize");
     }
 
     private static RoiAlign align() {
