@@ -31,21 +31,24 @@ def mx = values('MXNet')
         check(pt[k] > 0, "${k} = ${pt[k]}, expected a positive loss")
     }
 }
-// The PSPNet snippet trains: 3 epochs, one validation batch each, the validation loss falls.
-check(pt.pspnetValidationBatches == 3d,
-        "PSPNet snippet: ${pt.pspnetValidationBatches} validation batches, expected 3")
-check(pt.pspnetLastValidationLoss < pt.pspnetFirstValidationLoss,
-        "PSPNet snippet: validation loss ${pt.pspnetFirstValidationLoss} after epoch 1, "
-                + "${pt.pspnetLastValidationLoss} after epoch 3: it did not fall")
-// The PSPNet snippet's log shows each head (trainer.setMetrics and an SLF4J provider), and the
-// per-class IoU of the last epoch survives fit's reset of the epoch's values.
-check(pt.pspnetLogShowsHeads == 1d,
-        "PSPNet snippet: DJL's training log does not show main, aux and PSPNetLoss")
-check(pt.pspnetLastEpochClasses == 3d,
-        "PSPNet snippet: ${pt.pspnetLastEpochClasses} per-class IoUs, expected 3")
-(0..2).each { c ->
-    def iou = pt["pspnetLastEpochIoU${c}"]
-    check(iou != null && iou >= 0 && iou <= 1, "PSPNet snippet: last-epoch IoU of class ${c} is ${iou}")
+// The PSPNet snippet trains on each engine: 3 epochs, one validation batch each, the validation
+// loss falls; its log shows each head (trainer.setMetrics and an SLF4J provider), and the per-class
+// IoU of the last epoch survives fit's reset of the epoch's values.
+[PyTorch: pt, MXNet: mx].each { engine, map ->
+    check(map.pspnetValidationBatches == 3d,
+            "${engine} PSPNet snippet: ${map.pspnetValidationBatches} validation batches, expected 3")
+    check(map.pspnetLastValidationLoss < map.pspnetFirstValidationLoss,
+            "${engine} PSPNet snippet: validation loss ${map.pspnetFirstValidationLoss} after epoch 1, "
+                    + "${map.pspnetLastValidationLoss} after epoch 3: it did not fall")
+    check(map.pspnetLogShowsHeads == 1d,
+            "${engine} PSPNet snippet: DJL's training log does not show main, aux and PSPNetLoss")
+    check(map.pspnetLastEpochClasses == 3d,
+            "${engine} PSPNet snippet: ${map.pspnetLastEpochClasses} per-class IoUs, expected 3")
+    (0..2).each { c ->
+        def iou = map["pspnetLastEpochIoU${c}"]
+        check(iou != null && iou >= 0 && iou <= 1,
+                "${engine} PSPNet snippet: last-epoch IoU of class ${c} is ${iou}")
+    }
 }
 // The TorchScript snippet trains in training mode from the first batch: PyTorch's model.train()
 // loss, not its model.eval() loss.

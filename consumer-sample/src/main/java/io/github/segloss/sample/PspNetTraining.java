@@ -24,6 +24,7 @@ final class PspNetTraining {
     /**
      * Trains the block as the README shows.
      *
+     * @param engine the engine, "PyTorch" or "MXNet"
      * @param block a block that returns {@code NDList(main, aux)} in training, {@code
      *     NDList(main)} in inference, for {@code (8, 3, 128, 128)} images
      * @param numClasses the block's classes
@@ -35,7 +36,12 @@ final class PspNetTraining {
      * @throws TranslateException if DJL fails to prepare a batch
      */
     static float[] train(
-            Block block, int numClasses, int epochs, Dataset trainSet, Dataset validationSet)
+            String engine,
+            Block block,
+            int numClasses,
+            int epochs,
+            Dataset trainSet,
+            Dataset validationSet)
             throws IOException, TranslateException {
         // BEGIN README SNIPPET
         DeepSupervisionLoss loss = DeepSupervisionLoss.pspnet(); // CE(main) + 0.4 * CE(aux), ignore 255
@@ -47,7 +53,7 @@ final class PspNetTraining {
                         .addTrainingListeners(TrainingListener.Defaults.logging());
         loss.getComponents().forEach(config::addEvaluator); // log main and aux separately
 
-        try (Model model = Model.newInstance("pspnet", Device.cpu(), "PyTorch")) { // or "MXNet"
+        try (Model model = Model.newInstance("pspnet", Device.cpu(), engine)) { // "PyTorch" or "MXNet"
             model.setBlock(block);
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.setMetrics(new Metrics()); // without it DJL's log shows no values

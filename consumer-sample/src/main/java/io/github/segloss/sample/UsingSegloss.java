@@ -30,9 +30,9 @@ import java.util.TreeMap;
  * writes what they computed to {@code OUT_DIR/segloss-values-ENGINE.properties}; the invoker's
  * {@code verify.groovy} checks the numbers and compares the engines.
  *
- * <p>Usage: {@code UsingSegloss ENGINE OUT_DIR [TORCHSCRIPT_MODULE]}. The PSPNet and TorchScript
- * snippets name the PyTorch engine, so they run on PyTorch only; the cross-entropy and the mask
- * loss run on the engine given.
+ * <p>Usage: {@code UsingSegloss ENGINE OUT_DIR [TORCHSCRIPT_MODULE]}. The cross-entropy, mask loss
+ * and PSPNet snippets run on the engine given; the TorchScript snippet, a PyTorch model, on PyTorch
+ * only.
  */
 public final class UsingSegloss {
 
@@ -59,8 +59,8 @@ public final class UsingSegloss {
             values.put("crossEntropy", crossEntropy(manager));
             values.put("maskLoss", maskLoss(manager));
         }
+        pspnet(values, engine);
         if ("PyTorch".equals(engine)) {
-            pspnet(values);
             values.put("torchscriptFirstTrainingLoss", torchscript(Path.of(args[2])));
         }
         Path file = out.resolve("segloss-values-" + engine + ".properties");
@@ -118,8 +118,8 @@ public final class UsingSegloss {
      * with an ignored band, and records the main head's validation loss after the first and the
      * last epoch.
      */
-    private static void pspnet(Map<String, Double> values) throws Exception {
-        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+    private static void pspnet(Map<String, Double> values, String engine) throws Exception {
+        try (NDManager manager = NDManager.newBaseManager(engine)) {
             ArrayDataset trainSet = dataset(manager, 16, 0);
             ArrayDataset validationSet = dataset(manager, 8, 16);
             TwoHeadBlock block = new TwoHeadBlock(CLASSES);
@@ -129,7 +129,8 @@ public final class UsingSegloss {
             float[] perClassIoU;
             try {
                 System.setErr(new PrintStream(new TeeStream(err, log), true, StandardCharsets.UTF_8));
-                perClassIoU = PspNetTraining.train(block, CLASSES, 3, trainSet, validationSet);
+                perClassIoU =
+                        PspNetTraining.train(engine, block, CLASSES, 3, trainSet, validationSet);
             } finally {
                 System.setErr(err);
             }
