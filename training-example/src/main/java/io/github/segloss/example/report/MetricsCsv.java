@@ -2,6 +2,7 @@ package io.github.segloss.example.report;
 
 import io.github.segloss.example.files.AtomicFiles;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
 
 /**
  * {@code metrics.csv}: one row per epoch, written whole (and atomically) after every epoch and read
@@ -21,7 +26,8 @@ import java.util.Set;
  * <p>The header is {@code epoch,train_<name>...,val_loss,mIoU,pixel_accuracy,iou_<class>...,
  * seconds,images_per_second}, with one {@code train_} column per training loss component (the total
  * first, in the order of the epochs' maps) and one {@code iou_} column per class. The file is UTF-8
- * with {@code \n} line ends; names holding a comma or a quote are quoted as RFC 4180 says.
+ * with {@code \n} line ends, written and read by Apache Commons CSV: names holding a comma or a
+ * quote are quoted as RFC 4180 says.
  *
  * <p>Numbers are written as {@link Double#toString(double)} writes them, so they read back exactly.
  * NaN is an empty cell (pandas, R and spreadsheets read it as missing); infinities are {@code inf}
@@ -35,6 +41,10 @@ public final class MetricsCsv {
     private static final String IOU_PREFIX = "iou_";
     private static final List<String> VALIDATION = List.of("val_loss", "mIoU", "pixel_accuracy");
     private static final List<String> TIMING = List.of("seconds", "images_per_second");
+
+    /** RFC 4180 with {@code \n} line ends; blank lines (as at the end of the file) are skipped. */
+    private static final CSVFormat FORMAT =
+            CSVFormat.RFC4180.builder().setRecordSeparator('\n').setIgnoreEmptyLines(true).get();
 
     private MetricsCsv() {}
 
@@ -68,9 +78,11 @@ public final class MetricsCsv {
         }
         List<String> components = components(epochs);
         StringBuilder text = new StringBuilder();
-        text.append(CsvCells.join(header(components, classNames))).append('\n');
-        for (EpochMetrics epoch : epochs) {
-            text.append(CsvCells.join(row(components, epoch))).append('\n');
+        try (CSVPrinter printer = new CSVPrinter(text, FORMAT)) {
+            printer.printRecord(header(components, classNames));
+            for (EpochMetrics epoch : epochs) {
+                printer.printRecord(row(components, epoch));
+            }
         }
         byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(file, out -> out.write(bytes));
@@ -88,29 +100,36 @@ public final class MetricsCsv {
     public static List<EpochMetrics> read(Path file, List<String> classNames) throws IOException {
         Objects.requireNonNull(file, "file");
         requireClassNames(classNames);
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
-            lines.remove(lines.size() - 1);
-        }
-        if (lines.isEmpty()) {
-            throw new IOException(file + ": expected a header line, got an empty file");
-        }
-        List<String> header = cells(file, 1, lines.get(0));
-        List<String> components = parseHeader(file, header, classNames);
+        List<String> header = null;
+        List<String> components = null;
         List<EpochMetrics> epochs = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) {
-            List<String> row = cells(file, i + 1, lines.get(i));
-            if (row.size() != header.size()) {
-                throw new IOException(
-                        file
-                                + " line "
-                                + (i + 1)
-                                + ": expected "
-                                + header.size()
-                                + " cells as in the header, got "
-                                + row.size());
+        // A reader from Files reports bytes that are not UTF-8 instead of replacing them.
+        try (CSVParser parser =
+                CSVParser.parse(Files.newBufferedReader(file, StandardCharsets.UTF_8), FORMAT)) {
+            for (CSVRecord record : parser) {
+                List<String> row = record.toList();
+                long line = parser.getCurrentLineNumber();
+                if (header == null) {
+                    header = row;
+                    components = parseHeader(file, header, classNames);
+                } else if (row.size() != header.size()) {
+                    throw new IOException(
+                            file
+                                    + " line "
+                                    + line
+                                    + ": expected "
+                                    + header.size()
+                                    + " cells as in the header, got "
+                                    + row.size());
+                } else {
+                    epochs.add(parseRow(file, line, components, classNames.size(), row));
+                }
             }
-            epochs.add(parseRow(file, i + 1, components, classNames.size(), row));
+        } catch (UncheckedIOException e) {
+            throw new IOException(file + ": " + e.getCause().getMessage(), e);
+        }
+        if (header == null) {
+            throw new IOException(file + ": expected a header line, got an empty file");
         }
         return epochs;
     }
@@ -225,7 +244,7 @@ public final class MetricsCsv {
     }
 
     private static EpochMetrics parseRow(
-            Path file, int line, List<String> components, int classes, List<String> row)
+            Path file, long line, List<String> components, int classes, List<String> row)
             throws IOException {
         int epoch;
         try {
@@ -269,7 +288,7 @@ public final class MetricsCsv {
         }
     }
 
-    private static double parse(Path file, int line, String cell) throws IOException {
+    private static double parse(Path file, long line, String cell) throws IOException {
         String text = cell.trim();
         switch (text.toLowerCase(Locale.ROOT)) {
             case "":
@@ -291,14 +310,6 @@ public final class MetricsCsv {
                             file + " line " + line + ": expected a number, got \"" + cell + "\"",
                             e);
                 }
-        }
-    }
-
-    private static List<String> cells(Path file, int line, String text) throws IOException {
-        try {
-            return CsvCells.split(text);
-        } catch (IllegalArgumentException e) {
-            throw new IOException(file + " line " + line + ": " + e.getMessage(), e);
         }
     }
 }

@@ -194,6 +194,19 @@ public class MetricsCsvTest {
     }
 
     @Test
+    public void anUnclosedQuoteIsAnIoExceptionNamingTheFile() throws IOException {
+        Path file = TempFolders.create().resolve("metrics.csv");
+        Files.writeString(
+                file,
+                "epoch,train_loss,val_loss,mIoU,pixel_accuracy,seconds,images_per_second\n"
+                        + "1,\"0.5,0.4,0.3,0.2,1,2\n");
+
+        IOException e = expectThrows(IOException.class, () -> MetricsCsv.read(file, List.of()));
+
+        assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
+    }
+
+    @Test
     public void aFileThatIsNotAMetricsFileIsAnIoException() throws IOException {
         Path file = TempFolders.create().resolve("metrics.csv");
         Files.writeString(file, "name,value\na,1\n");
