@@ -51,13 +51,18 @@ record PixelClasses(int[] truth, int[] predicted, int ignoreIndex) {
         NDArray prediction = predictions.head();
         boolean classIds = prediction.getShape().equals(label.getShape());
         if (classIds) {
-            requireNotOneHot(label, prediction, numClasses);
             long classes = numClasses == UNKNOWN_CLASSES ? Integer.MAX_VALUE : numClasses;
             Shapes.requireNumeric(label, "labels");
             Shapes.requireNumeric(prediction, "predictions");
             ValueChecks.requireClassOrIgnore(label, "labels", classes, ignoreIndex);
-            ValueChecks.requireClassOrIgnore(
-                    prediction, "predictions", classes, ValueChecks.NO_IGNORE);
+            try {
+                ValueChecks.requireClassOrIgnore(
+                        prediction, "predictions", classes, ValueChecks.NO_IGNORE);
+            } catch (IllegalArgumentException e) {
+                // bad class ids, or logits beside one-hot labels: blame the right argument
+                requireNotOneHot(label, prediction, numClasses);
+                throw e;
+            }
         } else {
             requireLogits(prediction, label, numClasses);
             ClassIndexLabels.requireValid(label, prediction, ignoreIndex);
@@ -75,11 +80,11 @@ record PixelClasses(int[] truth, int[] predicted, int ignoreIndex) {
     }
 
     /**
-     * Labels of the predictions' shape are class ids compared with predicted class ids. When the
-     * predictions are float maps {@code (N, C, d1..dk)} that are not whole numbers (logits) and the
-     * labels are one-hot along axis 1 (0 or 1, one 1 per pixel), the labels are at fault, and the
-     * message says so instead of blaming the predictions. The test runs only on inputs that would
-     * fail anyway.
+     * Labels of the predictions' shape are class ids compared with predicted class ids. When such
+     * predictions fail their check, are float maps {@code (N, C, d1..dk)} (logits) and the labels
+     * are one-hot along axis 1 (0 or 1, one 1 per pixel), the labels are at fault, and the message
+     * says so instead of blaming the predictions. Called only once the predictions have failed, so
+     * good input pays nothing for it.
      */
     private static void requireNotOneHot(NDArray labels, NDArray predictions, int numClasses) {
         Shape shape = predictions.getShape();
@@ -87,7 +92,6 @@ record PixelClasses(int[] truth, int[] predicted, int ignoreIndex) {
                 || shape.dimension() < 3
                 || shape.get(1) < 2
                 || (numClasses != UNKNOWN_CLASSES && shape.get(1) != numClasses)
-                || ValueChecks.isWhole(predictions)
                 || !isOneHot(labels)) {
             return;
         }

@@ -12,12 +12,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import io.github.segloss.example.TestResources;
 import io.github.segloss.example.train.Checkpoints;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -142,11 +142,8 @@ public class FineTuningTest {
 
     @Test
     public void aTorchScriptModelWithoutTheMethodCannotFreeze() throws IOException {
-        Path folder = Files.createTempDirectory("segloss-finetune-nomethod");
-        Path model = folder.resolve("tiny-segnet.pt");
-        try (InputStream in = getClass().getResourceAsStream("/tiny-segnet.pt")) {
-            Files.copy(in, model);
-        }
+        Path model = TestResources.copy("tiny-segnet.pt");
+        Path folder = model.getParent();
         SeglossTrainTest.Run run =
                 SeglossTrainTest.run(
                         "semantic",
@@ -314,12 +311,7 @@ public class FineTuningTest {
 
     /** The committed tiny LR-ASPP model, copied to a fresh folder. */
     static Path tinyLraspp() throws IOException {
-        Path folder = Files.createTempDirectory("segloss-tiny-lraspp");
-        Path model = folder.resolve("tiny-lraspp.pt");
-        try (InputStream in = FineTuningTest.class.getResourceAsStream("/tiny-lraspp.pt")) {
-            Files.copy(in, model);
-        }
-        return model;
+        return TestResources.copy("tiny-lraspp.pt");
     }
 
     /**

@@ -14,6 +14,7 @@ import ai.djl.util.Pair;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.segloss.example.SeglossTrain;
+import io.github.segloss.example.TestResources;
 import io.github.segloss.example.report.Palette;
 import io.github.segloss.example.train.Checkpoints;
 import java.awt.image.BufferedImage;
@@ -255,12 +256,7 @@ public class SemanticTrainingTest {
     }
 
     private static Path tinyTorchScript() throws IOException {
-        Path folder = Files.createTempDirectory("segloss-ts");
-        Path file = folder.resolve("tiny-segnet.pt");
-        try (InputStream in = SemanticTrainingTest.class.getResourceAsStream("/tiny-segnet.pt")) {
-            Files.copy(in, file);
-        }
-        return file;
+        return TestResources.copy("tiny-segnet.pt");
     }
 
     @Test

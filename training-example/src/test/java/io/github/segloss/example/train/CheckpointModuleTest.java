@@ -14,9 +14,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import io.github.segloss.example.TestResources;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,11 +34,8 @@ public class CheckpointModuleTest {
 
     @Test
     public void restoresTheBatchNormStatisticsThatParamsNdlistLacks() throws Exception {
-        Path folder = Files.createTempDirectory("segloss-ts-module");
-        Path pt = folder.resolve("tiny-segnet.pt");
-        try (InputStream in = getClass().getResourceAsStream("/tiny-segnet.pt")) {
-            Files.copy(in, pt);
-        }
+        Path pt = TestResources.copy("tiny-segnet.pt");
+        Path folder = pt.getParent();
         Path checkpoint = Files.createDirectory(folder.resolve("epoch-0001"));
         try (Model trained = load(folder, "tiny-segnet");
                 NDManager manager = NDManager.newBaseManager("PyTorch")) {

@@ -19,13 +19,12 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.segloss.example.TestResources;
 import io.github.segloss.loss.DeepSupervisionLoss;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -157,12 +156,7 @@ public class TorchScriptParityTest {
     }
 
     private static Path copyOfModule() throws IOException {
-        Path folder = Files.createTempDirectory("segloss-ts-parity");
-        try (InputStream in =
-                TorchScriptParityTest.class.getResourceAsStream("/tiny-segnet-f64.pt")) {
-            Files.copy(in, folder.resolve("tiny-segnet-f64.pt"));
-        }
-        return folder;
+        return TestResources.copy("tiny-segnet-f64.pt").getParent();
     }
 
     private static double[] doubles(JsonArray array) {

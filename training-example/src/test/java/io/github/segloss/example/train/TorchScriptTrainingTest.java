@@ -16,10 +16,10 @@ import ai.djl.training.ParameterStore;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.segloss.example.TestResources;
 import io.github.segloss.loss.DeepSupervisionLoss;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -165,12 +165,7 @@ public class TorchScriptTrainingTest {
     }
 
     private static Path tinySegNet() throws IOException {
-        Path folder = Files.createTempDirectory("segloss-ts-train-mode");
-        try (InputStream in =
-                TorchScriptTrainingTest.class.getResourceAsStream("/tiny-segnet.pt")) {
-            Files.copy(in, folder.resolve("tiny-segnet.pt"));
-        }
-        return folder;
+        return TestResources.copy("tiny-segnet.pt").getParent();
     }
 
     private static float[] floats(JsonArray array) {
