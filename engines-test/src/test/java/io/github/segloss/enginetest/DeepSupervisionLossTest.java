@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.loss.DeepSupervisionLoss;
+import io.github.segloss.loss.DeepSupervisionLoss.WeightMode;
 import io.github.segloss.loss.HeadLoss;
 import io.github.segloss.loss.PixelCrossEntropyLoss;
 import java.util.List;
@@ -18,10 +19,12 @@ import org.testng.annotations.Test;
 
 /**
  * Everything about {@link DeepSupervisionLoss} on this engine: its reference cases (the PSPNet main
- * and auxiliary heads, and any number of weighted heads), missing heads and per-head reporting. The
- * reference values and gradients come from torch 1.13's {@code cross_entropy} per head in float64
- * ({@code golden-public-core.json} and {@code generated.json}); {@link ReferenceCaseRunner} checks
- * them.
+ * and auxiliary heads, any number of weighted heads, and MONAI's deep supervision with labels
+ * resized to each head and its weight modes), missing heads and per-head reporting. The reference
+ * values and gradients come from torch 1.13's {@code cross_entropy} per head in float64 ({@code
+ * golden-public-core.json} and {@code generated.json}) and from MONAI's {@code DeepSupervisionLoss}
+ * imported from its source, with the cases of MONAI's own test ({@code generated-monai.json});
+ * {@link ReferenceCaseRunner} checks them.
  */
 public class DeepSupervisionLossTest extends ReferenceCaseTest {
 
@@ -150,5 +153,85 @@ public class DeepSupervisionLossTest extends ReferenceCaseTest {
                 "-1.0");
         Expect.illegalArgument(
                 () -> DeepSupervisionLoss.builder().addHead("x", null, 1f), "loss", "x");
+    }
+
+    @Test
+    public void rejectsBadLevelsAndDuplicateHeadNames() {
+        Loss ce = PixelCrossEntropyLoss.builder().build();
+        Expect.illegalArgument(
+                () -> DeepSupervisionLoss.builder().addHeads(ce, 0, WeightMode.EXP),
+                "levels >= 1",
+                "got levels 0");
+        Expect.illegalArgument(
+                () -> DeepSupervisionLoss.builder().addHeads(ce, 2, null), "weight mode", "null");
+        Expect.illegalArgument(
+                () ->
+                        DeepSupervisionLoss.builder()
+                                .addHead("a", ce, 1f)
+                                .addHead("a", ce, 1f)
+                                .build(),
+                "head",
+                "own name",
+                "a twice");
+    }
+
+    @Test
+    public void weightModesAreMonais() {
+        float[] exp = {1f, 0.5f, 0.25f, 0.125f, 0.0625f, 0.0625f, 0.0625f};
+        for (int level = 0; level < exp.length; level++) {
+            assertEquals(WeightMode.EXP.weight(level), exp[level], "exp level " + level);
+            assertEquals(WeightMode.SAME.weight(level), 1f, "same level " + level);
+            assertEquals(WeightMode.TWO.weight(level), level == 0 ? 1f : 0.5f, "two " + level);
+        }
+        List<HeadLoss> heads =
+                DeepSupervisionLoss.builder()
+                        .addHeads(PixelCrossEntropyLoss.builder().build(), 3, WeightMode.TWO)
+                        .build()
+                        .getHeads();
+        assertEquals(heads.size(), 3);
+        assertEquals(heads.get(2).getName(), "head2");
+        assertEquals(heads.get(2).getHeadIndex(), 2);
+        assertEquals(heads.get(2).getWeight(), 0.5f);
+    }
+
+    /** Without optResizeLabels a smaller head is an error of that head, not a silent resize. */
+    @Test
+    public void smallerHeadNeedsResizeLabels() {
+        ReferenceCase c = ReferenceCase.named("ds_resized_exp");
+        NDList heads = new NDList();
+        for (int i = 0; i < 3; i++) {
+            heads.add(c.input("head" + i).toFloat(manager));
+        }
+        DeepSupervisionLoss plain =
+                DeepSupervisionLoss.builder()
+                        .addHeads(
+                                PixelCrossEntropyLoss.builder().optIgnoreIndex(255).build(),
+                                3,
+                                WeightMode.EXP)
+                        .build();
+        Expect.illegalArgument(() -> plain.evaluate(labels(c), heads), "head1", "labels");
+    }
+
+    /** In evaluation mode a U-Net returns its full-size head only: that head alone counts. */
+    @Test
+    public void resizedHeadsAbsentInEvaluation() {
+        ReferenceCase c = ReferenceCase.named("ds_resized_exp");
+        DeepSupervisionLoss loss =
+                DeepSupervisionLoss.builder()
+                        .addHeads(
+                                PixelCrossEntropyLoss.builder().optIgnoreIndex(255).build(),
+                                3,
+                                WeightMode.EXP)
+                        .optResizeLabels(true)
+                        .build();
+        NDArray main = c.input("head0").toFloat(manager);
+        float alone = loss.evaluate(labels(c), new NDList(main)).getFloat();
+        float crossEntropy =
+                PixelCrossEntropyLoss.builder()
+                        .optIgnoreIndex(255)
+                        .build()
+                        .evaluate(labels(c), new NDList(main))
+                        .getFloat();
+        assertEquals(alone, crossEntropy, 0f);
     }
 }

@@ -9,10 +9,12 @@ import org.testng.annotations.Test;
 
 /**
  * Everything about {@link FocalLoss} on this engine: its reference cases (smp's sigmoid focal loss
- * and MONAI's softmax focal loss), its bad settings and its labels. The reference values and
- * gradients come from segmentation_models.pytorch 5006616, MONAI's softmax focal loss written in
- * torch ops, and the contract that an all-ignored batch gives 0 with a zero gradient, computed in
- * float64 and checked by {@link ReferenceCaseRunner}.
+ * and MONAI's softmax focal loss, with and without MONAI's alpha), its bad settings and its labels.
+ * The reference values and gradients come from segmentation_models.pytorch 5006616, MONAI's softmax
+ * focal loss written in torch ops ({@code generated.json}) and imported from MONAI's source ({@code
+ * generated-monai.json}, with the two softmax cases of MONAI's own focal-loss test), and the
+ * contract that an all-ignored batch gives 0 with a zero gradient, computed in float64 and checked
+ * by {@link ReferenceCaseRunner}.
  */
 public class FocalLossTest extends ReferenceCaseTest {
 
@@ -34,10 +36,11 @@ public class FocalLossTest extends ReferenceCaseTest {
                         FocalLoss.builder()
                                 .setMode(SegmentationMode.MULTICLASS)
                                 .optSoftmax(true)
-                                .optAlpha(0.25f)
+                                .optClassWeights(1f, 2f)
                                 .build(),
-                "alpha",
-                "sigmoid");
+                "classWeights",
+                "sigmoid",
+                "optAlpha");
         Expect.illegalArgument(() -> FocalLoss.builder().optAlpha(1.5f), "alpha", "[0, 1]", "1.5");
         Expect.illegalArgument(
                 () -> FocalLoss.builder().optReducedThreshold(0), "reducedThreshold", "(0, 1]");

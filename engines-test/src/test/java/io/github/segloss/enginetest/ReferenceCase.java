@@ -51,6 +51,7 @@ public record ReferenceCase(
         "/reference/golden-public-core.json",
         "/reference/golden-public-family.json",
         "/reference/generated.json",
+        "/reference/generated-monai.json",
         "/reference/golden-public-metrics.json",
         "/reference/generated-metrics.json"
     };

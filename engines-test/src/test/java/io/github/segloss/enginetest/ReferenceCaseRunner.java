@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.segloss.loss.BinaryCrossEntropyLoss;
 import io.github.segloss.loss.DeepSupervisionLoss;
@@ -27,6 +26,7 @@ import io.github.segloss.loss.TverskyLoss;
 import io.github.segloss.loss.WeightedSumLoss;
 import io.github.segloss.target.BilinearResize;
 import io.github.segloss.target.MaskTargets;
+import io.github.segloss.target.NearestExactResize;
 import io.github.segloss.target.RoiAlign;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,6 +65,8 @@ final class ReferenceCaseRunner {
                     "LovaszLoss",
                     "OhemCrossEntropyLoss",
                     "WeightedSumLoss",
+                    "WeightedSumLoss.heads",
+                    "NearestExactResize",
                     "BilinearResize");
 
     private final String engine;
@@ -156,18 +158,16 @@ final class ReferenceCaseRunner {
                                         new NDList(grads.get("main"), grads.get("aux")));
             case "DeepSupervisionLoss":
                 return () -> {
-                    DeepSupervisionLoss.Builder builder = DeepSupervisionLoss.builder();
+                    DeepSupervisionLoss loss = deepSupervision(p);
                     NDList heads = new NDList();
-                    int i = 0;
-                    for (JsonElement weight : p.getAsJsonArray("headWeights")) {
-                        builder.addHead(
-                                PixelCrossEntropyLoss.builder()
-                                        .optIgnoreIndex(p.get("ignoreIndex").getAsInt())
-                                        .build(),
-                                weight.getAsFloat());
-                        heads.add(grads.get("head" + i++));
+                    for (int i = 0; c.inputs().containsKey("head" + i); i++) {
+                        String head = "head" + i;
+                        heads.add(
+                                grads.containsKey(head)
+                                        ? grads.get(head)
+                                        : c.input(head).toFloat(manager));
                     }
-                    return builder.build().evaluate(new NDList(labels(c, "labels")), heads);
+                    return loss.evaluate(new NDList(labels(c, "labels")), heads);
                 };
             case "MaskRcnnMaskLoss":
                 return () ->
@@ -297,6 +297,39 @@ final class ReferenceCaseRunner {
                                     .build();
                     return singleLogits(c, grads, loss);
                 }
+            case "WeightedSumLoss.heads":
+                {
+                    Loss loss =
+                            WeightedSumLoss.builder()
+                                    .add(
+                                            PixelCrossEntropyLoss.builder().optName("main").build(),
+                                            1f,
+                                            0)
+                                    .add(
+                                            DiceLoss.builder()
+                                                    .setMode(SegmentationMode.MULTICLASS)
+                                                    .optSmooth(p.get("smooth").getAsFloat())
+                                                    .build(),
+                                            p.get("diceWeight").getAsFloat(),
+                                            0)
+                                    .add(
+                                            PixelCrossEntropyLoss.builder().optName("aux").build(),
+                                            p.get("auxWeight").getAsFloat(),
+                                            1)
+                                    .build();
+                    return () ->
+                            loss.evaluate(
+                                    new NDList(labels(c, "labels")),
+                                    new NDList(grads.get("logits"), grads.get("aux")));
+                }
+            case "NearestExactResize":
+                return () -> {
+                    NDArray out =
+                            NearestExactResize.resize(
+                                    c.input("labels").toFloat(manager), longs(p, "size"));
+                    outputs.put("output", out);
+                    return out.sum();
+                };
             case "BilinearResize":
                 return () -> {
                     NDArray out =
@@ -352,6 +385,58 @@ final class ReferenceCaseRunner {
         return builder;
     }
 
+    /**
+     * A deep-supervision loss: heads of cross-entropy (ignore 255), MONAI's Dice on probabilities
+     * (per image, smooth 1e-5) or Dice plus cross-entropy ({@code inner}), weighted by {@code
+     * headWeights} or by {@code levels} and {@code weightMode}.
+     */
+    private static DeepSupervisionLoss deepSupervision(JsonObject p) {
+        String inner = p.has("inner") ? p.get("inner").getAsString() : "CE";
+        Loss loss;
+        switch (inner) {
+            case "CE":
+                loss = PixelCrossEntropyLoss.builder().optIgnoreIndex(255).build();
+                break;
+            case "Dice":
+                loss = monaiDice();
+                break;
+            case "DiceCE":
+                loss =
+                        WeightedSumLoss.builder()
+                                .add(monaiDice(), 1f)
+                                .add(PixelCrossEntropyLoss.builder().build(), 1f)
+                                .build();
+                break;
+            default:
+                throw new IllegalStateException("no inner loss " + inner);
+        }
+        DeepSupervisionLoss.Builder builder = DeepSupervisionLoss.builder();
+        if (p.has("headWeights")) {
+            for (float weight : floats(p, "headWeights")) {
+                builder.addHead(loss, weight);
+            }
+        } else {
+            builder.addHeads(
+                    loss,
+                    p.get("levels").getAsInt(),
+                    DeepSupervisionLoss.WeightMode.valueOf(p.get("weightMode").getAsString()));
+        }
+        if (p.has("resizeLabels")) {
+            builder.optResizeLabels(p.get("resizeLabels").getAsBoolean());
+        }
+        return builder.build();
+    }
+
+    /** MONAI's {@code DiceLoss(to_onehot_y=True)}: no softmax, per image, smooth 1e-5. */
+    private static Loss monaiDice() {
+        return DiceLoss.builder()
+                .setMode(SegmentationMode.MULTICLASS)
+                .optFromLogits(false)
+                .optPerImage(true)
+                .optSmooth(1e-5f)
+                .build();
+    }
+
     private static Loss focal(JsonObject p) {
         FocalLoss.Builder builder =
                 FocalLoss.builder().setMode(SegmentationMode.valueOf(p.get("mode").getAsString()));
@@ -400,6 +485,14 @@ final class ReferenceCaseRunner {
         int[] values = new int[p.getAsJsonArray(key).size()];
         for (int i = 0; i < values.length; i++) {
             values[i] = p.getAsJsonArray(key).get(i).getAsInt();
+        }
+        return values;
+    }
+
+    private static long[] longs(JsonObject p, String key) {
+        long[] values = new long[p.getAsJsonArray(key).size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = p.getAsJsonArray(key).get(i).getAsLong();
         }
         return values;
     }

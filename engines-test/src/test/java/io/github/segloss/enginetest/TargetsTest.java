@@ -1,12 +1,14 @@
 package io.github.segloss.enginetest;
 
 import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.segloss.target.BilinearResize;
 import io.github.segloss.target.MaskTargets;
+import io.github.segloss.target.NearestExactResize;
 import io.github.segloss.target.RoiAlign;
 import org.testng.annotations.Factory;
 import org.testng.annotations.Test;
@@ -23,7 +25,7 @@ public class TargetsTest extends ReferenceCaseTest {
 
     @Factory(dataProvider = "engines", dataProviderClass = Engines.class)
     public TargetsTest(String engine) {
-        super(engine, "MaskTargets.project", "RoiAlign", "BilinearResize");
+        super(engine, "MaskTargets.project", "RoiAlign", "BilinearResize", "NearestExactResize");
     }
 
     private static RoiAlign align() {
@@ -229,5 +231,27 @@ public class TargetsTest extends ReferenceCaseTest {
     public void resizeToTheSameSizeIsTheIdentity() {
         NDArray x = manager.arange(12f).reshape(1, 1, 3, 4);
         assertEquals(BilinearResize.resize(x, 3, 4, false).toFloatArray(), x.toFloatArray());
+    }
+
+    @Test
+    public void nearestExactResizeKeepsTypeAndRejectsBadSizes() {
+        NDArray labels = manager.create(new byte[] {0, 1, 2, 3, 4, 5}, new Shape(1, 2, 3));
+        NDArray resized = NearestExactResize.resize(labels, 4, 2);
+        assertEquals(resized.getDataType(), DataType.INT8);
+        // rows 0,0,1,1 (floor((i + 0.5) * 2 / 4)); columns 0, 2 (floor((i + 0.5) * 3 / 2))
+        assertEquals(resized.toByteArray(), new byte[] {0, 2, 0, 2, 3, 5, 3, 5});
+        assertTrue(NearestExactResize.resize(labels, 2, 3) == labels, "same size: no copy");
+        NDArray big = manager.create(new long[] {1L << 40, 255}, new Shape(1, 2));
+        assertEquals(
+                NearestExactResize.resize(big, 4).toLongArray(),
+                new long[] {1L << 40, 1L << 40, 255, 255});
+        Expect.illegalArgument(() -> NearestExactResize.resize(labels), "0 axes");
+        Expect.illegalArgument(
+                () -> NearestExactResize.resize(labels, 1, 2, 3), "batch axis", "(1, 2, 3)");
+        Expect.illegalArgument(() -> NearestExactResize.resize(labels, 0, 2), "size", ">= 1");
+        Expect.illegalArgument(
+                () -> NearestExactResize.resize(manager.zeros(new Shape(1, 0, 3)), 2, 3),
+                "no pixel",
+                "axis 1");
     }
 }

@@ -1,19 +1,12 @@
 package io.github.segloss.loss;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import ai.djl.training.loss.AbstractCompositeLoss;
 import ai.djl.training.loss.Loss;
-import ai.djl.util.Pair;
-import io.github.segloss.internal.LossErrors;
-import io.github.segloss.internal.SharedLabels;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
- * Deep supervision: a weighted sum of one loss per prediction head, as in PSPNet's auxiliary loss.
+ * Deep supervision: a {@link WeightedSumLoss} of one loss per prediction head, the i-th head added
+ * reading {@code predictions.get(i)}, as in PSPNet's auxiliary loss.
  *
  * <p>\( L = \sum_h w_h \, L_h(labels, predictions_h) \) over the heads present in the model output.
  * A model in evaluation mode usually returns only its main head; the heads it does not return are
@@ -23,13 +16,25 @@ import java.util.List;
  * on its own: add the components to the training configuration as evaluators to see the main and
  * auxiliary losses separately in the training log.
  *
+ * <p>Two styles: PSPNet's, whose heads are all upsampled to the labels' size ({@link #pspnet()}),
+ * and MONAI's / nnU-Net's, whose heads come at falling resolutions and are scored on the labels
+ * resized to each ({@link Builder#optResizeLabels}), weighted by a {@link WeightMode}:
+ *
+ * <pre>{@code
+ * DeepSupervisionLoss unet = DeepSupervisionLoss.builder()
+ *         .addHeads(DiceLoss.builder().setMode(SegmentationMode.MULTICLASS).build(), 4,
+ *                 DeepSupervisionLoss.WeightMode.EXP)
+ *         .optResizeLabels(true)
+ *         .build();
+ * }</pre>
+ *
  * <pre>{@code
  * DeepSupervisionLoss loss = DeepSupervisionLoss.pspnet();
  * DefaultTrainingConfig config = new DefaultTrainingConfig(loss);
  * loss.getComponents().forEach(config::addEvaluator);
  * }</pre>
  */
-public class DeepSupervisionLoss extends AbstractCompositeLoss {
+public class DeepSupervisionLoss extends WeightedPartsLoss {
 
     /** PSPNet's weight of the auxiliary head. */
     public static final float PSPNET_AUX_WEIGHT = 0.4f;
@@ -38,13 +43,10 @@ public class DeepSupervisionLoss extends AbstractCompositeLoss {
      * Creates a deep-supervision loss from its builder.
      *
      * @param builder the builder with the heads
+     * @throws IllegalArgumentException if no head was added or two heads share a name
      */
     protected DeepSupervisionLoss(Builder builder) {
-        super(builder.name());
-        if (builder.heads.isEmpty()) {
-            throw new IllegalArgumentException("DeepSupervisionLoss needs at least one head");
-        }
-        components = Collections.unmodifiableList(builder.heads());
+        super(builder.name(), builder.heads(), "head");
     }
 
     /**
@@ -93,68 +95,44 @@ public class DeepSupervisionLoss extends AbstractCompositeLoss {
      */
     public List<HeadLoss> getHeads() {
         List<HeadLoss> heads = new ArrayList<>(components.size());
-        for (Loss component : components) {
-            heads.add((HeadLoss) component);
+        for (WeightedLoss part : getParts()) {
+            heads.add((HeadLoss) part);
         }
         return heads;
     }
 
-    /** {@inheritDoc} */
-    @Override
-    protected Pair<NDList, NDList> inputForComponent(
-            int componentIndex, NDList labels, NDList predictions) {
-        return new Pair<>(labels, predictions);
-    }
+    /** MONAI's weights of the deep-supervision levels, level 0 being the main (full-size) head. */
+    public enum WeightMode {
+        /** Every level weighs 1. */
+        SAME,
+        /** Level l weighs \( \max(0.5^l, 0.0625) \): 1, 0.5, 0.25, 0.125, 0.0625, 0.0625, … */
+        EXP,
+        /** Level 0 weighs 1 and every other level 0.5. */
+        TWO;
 
-    /**
-     * {@inheritDoc}
-     *
-     * @throws IllegalArgumentException if the predictions do not hold the first head
-     */
-    @Override
-    public NDArray evaluate(NDList labels, NDList predictions) {
-        // the heads share one normalisation and check of the labels (SharedLabels)
-        return LossErrors.evaluate(
-                this,
-                LossErrors.NO_IGNORE_OPTION,
-                () -> SharedLabels.during(() -> sumOfHeads(labels, predictions)));
-    }
-
-    private NDArray sumOfHeads(NDList labels, NDList predictions) {
-        List<NDArray> values = new ArrayList<>(components.size());
-        for (Loss component : components) {
-            HeadLoss head = (HeadLoss) component;
-            if (head.isPresent(predictions) || values.isEmpty()) {
-                values.add(head.evaluate(labels, predictions));
+        /**
+         * Returns the weight of a level.
+         *
+         * @param level the level, >= 0
+         * @return its weight
+         */
+        public float weight(int level) {
+            switch (this) {
+                case SAME:
+                    return 1f;
+                case EXP:
+                    return (float) Math.max(Math.pow(0.5, level), 0.0625);
+                default:
+                    return level == 0 ? 1f : 0.5f;
             }
         }
-        return values.size() == 1 ? values.get(0) : NDArrays.add(values.toArray(new NDArray[0]));
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * <p>Heads that were absent from every batch since the last reset (an auxiliary head during
-     * validation) are left out of the sum instead of turning it into NaN.
-     */
-    @Override
-    public float getAccumulator(String key) {
-        double total = 0;
-        boolean any = false;
-        for (Loss component : components) {
-            float value = component.getAccumulator(key);
-            if (!Float.isNaN(value)) {
-                total += value;
-                any = true;
-            }
-        }
-        return any ? (float) total : Float.NaN;
     }
 
     /** Collects the heads of a {@link DeepSupervisionLoss}. */
     public static final class Builder extends LossBuilder<Builder> {
 
         private final List<HeadLoss> heads = new ArrayList<>();
+        private boolean resizeLabels;
 
         Builder() {
             super("DeepSupervisionLoss");
@@ -193,16 +171,59 @@ public class DeepSupervisionLoss extends AbstractCompositeLoss {
         }
 
         /**
+         * Adds {@code levels} heads that share one loss, weighted as MONAI's {@code
+         * DeepSupervisionLoss(loss, weight_mode)} weighs its levels (see {@link WeightMode}); the
+         * heads are named {@code "head" + i} and read {@code predictions.get(i)} as with {@link
+         * #addHead(Loss, float)}. A model that returns fewer heads (in evaluation mode) is scored
+         * on those it returns with the same weights, as MONAI does.
+         *
+         * @param loss the loss of every level
+         * @param levels the number of heads, >= 1
+         * @param mode how the weights fall with the level
+         * @return this builder
+         * @throws IllegalArgumentException if levels is below 1 or the mode null
+         */
+        public Builder addHeads(Loss loss, int levels, WeightMode mode) {
+            if (levels < 1 || mode == null) {
+                throw new IllegalArgumentException(
+                        "addHeads needs levels >= 1 and a weight mode, got levels "
+                                + levels
+                                + " and mode "
+                                + mode);
+            }
+            for (int level = 0; level < levels; level++) {
+                addHead(loss, mode.weight(level));
+            }
+            return this;
+        }
+
+        /**
+         * Sets whether each head gets the labels resized to its prediction's spatial size (default
+         * false): with true, a head whose prediction {@code (N, C, e1..ek)} is smaller or larger
+         * than the labels' last k axes is scored against the labels resized with PyTorch's {@code
+         * nearest-exact} rule ({@link io.github.segloss.target.NearestExactResize}), as MONAI's
+         * {@code DeepSupervisionLoss} does (U-Net / nnU-Net style deep supervision). With false
+         * every head must have the labels' size (PSPNet style, whose heads are upsampled).
+         *
+         * @param resizeLabels true to resize the labels to each head
+         * @return this builder
+         */
+        public Builder optResizeLabels(boolean resizeLabels) {
+            this.resizeLabels = resizeLabels;
+            return this;
+        }
+
+        /**
          * Builds the loss.
          *
          * @return the loss
-         * @throws IllegalArgumentException if no head was added
+         * @throws IllegalArgumentException if no head was added or two heads share a name
          */
         public DeepSupervisionLoss build() {
             return new DeepSupervisionLoss(this);
         }
 
-        /** The heads added, with this builder's finite check. */
+        /** The heads added, with this builder's finite check and label resizing. */
         private List<HeadLoss> heads() {
             List<HeadLoss> result = new ArrayList<>(heads.size());
             for (HeadLoss head : heads) {
@@ -212,7 +233,8 @@ public class DeepSupervisionLoss extends AbstractCompositeLoss {
                                 head.getLoss(),
                                 head.getWeight(),
                                 head.getHeadIndex(),
-                                checkFinite()));
+                                checkFinite(),
+                                resizeLabels));
             }
             return result;
         }

@@ -1,85 +1,83 @@
 package io.github.segloss.loss;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
-import io.github.segloss.internal.ClassIndexLabels;
-import io.github.segloss.internal.EmptyBatch;
 import io.github.segloss.internal.EvaluationInputs;
 import io.github.segloss.internal.FiniteCheck;
-import io.github.segloss.internal.SafeMath;
-import io.github.segloss.internal.Scalars;
-import io.github.segloss.internal.SegmentationTargets;
 import io.github.segloss.internal.Settings;
 import io.github.segloss.internal.Shapes;
 import io.github.segloss.internal.ValueChecks;
 
 /**
- * Focal loss with segmentation_models.pytorch's semantics (sigmoid focal loss, one-vs-rest per
- * class in MULTICLASS mode), or MONAI's softmax focal loss with {@code optSoftmax(true)}.
+ * Focal loss: segmentation_models.pytorch's sigmoid focal loss (one-vs-rest per class in MULTICLASS
+ * mode), or MONAI's softmax focal loss with {@code optSoftmax(true)}.
  *
- * <p>Sigmoid focal loss, per element with logit \(x\) and 0/1 target \(t\): \( \ell = -\log p_t =
- * \mathrm{BCE}(x, t) \), \( p_t = e^{-\ell} \), focal term \( f = (1 - p_t)^\gamma \) (reduced
- * focal: \( f = ((1 - p_t)/\tau)^\gamma \) where \( p_t \ge \tau \), else 1), and
+ * <p>Both scale each element's cross-entropy \( \ell = -\log p_t \) by the focal term \( f = (1 -
+ * p_t)^\gamma \) (reduced focal loss: \( f = ((1 - p_t)/\tau)^\gamma \) where \( p_t \ge \tau \),
+ * else 1), optionally divided by \( \max(\sum f, 10^{-6}) \) ({@code optNormalized}).
  *
- * <p>\( L_c = \frac{1}{|V_c|} \sum_{i \in V_c} a_i\, f_i\, \ell_i \big/ Z_c \) per class \(c\) over
- * its labelled pixels \(V_c\), with \( a_i = \alpha t_i + (1 - \alpha)(1 - t_i) \) when alpha is
- * set (else 1) and \( Z_c = \max(\sum_{V_c} f_i, 10^{-6}) \) when normalized (else 1). BINARY mode
- * has one class; MULTICLASS and MULTILABEL average \( L_c \) over the classes (weighted by class
- * weights if set).
- *
- * <p>Softmax focal loss (MULTICLASS only): \( \ell_i = -\log p_{i y_i} \) from the softmax, the
- * same focal term and normalisation, averaged over the labelled pixels.
+ * <ul>
+ *   <li><b>Sigmoid</b> (default, every mode): with logit \(x\) and 0/1 target \(t\), \( \ell =
+ *       \mathrm{BCE}(x, t) \); per class \(c\) over its labelled elements \(V_c\), \( L_c =
+ *       \frac{1}{|V_c|} \sum_{i \in V_c} a_i f_i \ell_i \) with \( a_i = \alpha t_i + (1 -
+ *       \alpha)(1 - t_i) \) when alpha is set (else 1); BINARY mode has one class, MULTICLASS and
+ *       MULTILABEL average \( L_c \) over the classes (weighted by class weights if set).
+ *   <li><b>Softmax</b> (MULTICLASS): \( \ell_i = -\log p_{i y_i} \) from the softmax, and \( L =
+ *       \frac{1}{|V|} \sum_{i \in V} a_{y_i} f_i \ell_i \) over the labelled pixels, with MONAI's
+ *       \( a_0 = 1 - \alpha \) for the background class 0 and \( a_c = \alpha \) for the others
+ *       when alpha is set. MONAI's {@code reduction="mean"} also divides by the number of classes;
+ *       this loss equals MONAI's per-element loss summed over classes and averaged over pixels.
+ * </ul>
  *
  * <p>Classes or images without a labelled pixel contribute 0 (smp gives NaN). Class weights apply
  * to the sigmoid focal loss in MULTICLASS or MULTILABEL mode; weights that are all 0 give a loss of
  * 0 (smp gives NaN). Probabilities given with {@code optFromLogits(false)} are clamped to [eps, 1 −
- * eps] and turned into logits as smp does. There is no ignore index by default.
+ * eps] (and, for the sigmoid loss, turned into logits as smp does). There is no ignore index by
+ * default.
  */
 public class FocalLoss extends Loss {
 
-    private static final float NORMALIZATION_EPS = 1e-6f;
-
-    private final SegmentationMode mode;
-    private final boolean fromLogits;
     private final int ignoreIndex;
-    private final Float alpha;
-    private final float gamma;
-    private final boolean normalized;
-    private final Float reducedThreshold;
-    private final float[] classWeights;
-    private final boolean softmax;
-    private final float eps;
     private final boolean checkFinite;
+    private final SigmoidFocal sigmoid;
+    private final SoftmaxFocal softmax;
 
     FocalLoss(Builder builder) {
         super(builder.name());
-        this.mode = builder.mode();
-        this.classWeights = builder.classWeights();
+        SegmentationMode mode = builder.mode();
+        float[] classWeights = builder.classWeights();
         if (mode == SegmentationMode.BINARY && classWeights != null) {
             throw new IllegalArgumentException(
                     "classWeights need MULTICLASS or MULTILABEL mode, got BINARY");
         }
+        FocalTerm focalTerm =
+                new FocalTerm(builder.gamma, builder.reducedThreshold, builder.normalized);
         if (builder.softmax) {
             if (mode != SegmentationMode.MULTICLASS) {
                 throw new IllegalArgumentException(
                         "the softmax focal loss needs MULTICLASS mode, got " + mode);
             }
-            if (builder.alpha != null || classWeights != null) {
+            if (classWeights != null) {
                 throw new IllegalArgumentException(
-                        "alpha and classWeights apply to the sigmoid focal loss, not with"
-                                + " optSoftmax(true)");
+                        "classWeights apply to the sigmoid focal loss, not with optSoftmax(true)"
+                                + " (optAlpha weighs background and foreground classes)");
             }
+            this.softmax =
+                    new SoftmaxFocal(builder.fromLogits(), builder.eps, builder.alpha, focalTerm);
+            this.sigmoid = null;
+        } else {
+            this.sigmoid =
+                    new SigmoidFocal(
+                            mode,
+                            builder.fromLogits(),
+                            builder.eps,
+                            builder.alpha,
+                            classWeights,
+                            focalTerm);
+            this.softmax = null;
         }
-        this.fromLogits = builder.fromLogits();
         this.ignoreIndex = builder.ignoreIndex();
-        this.alpha = builder.alpha;
-        this.gamma = builder.gamma;
-        this.normalized = builder.normalized;
-        this.reducedThreshold = builder.reducedThreshold;
-        this.softmax = builder.softmax;
-        this.eps = builder.eps;
         this.checkFinite = builder.checkFinite();
     }
 
@@ -102,77 +100,9 @@ public class FocalLoss extends Loss {
         NDArray logits = predictions.head();
         FiniteCheck.requireFinite(checkFinite, logits, "logits");
         Shapes.requireFloat(logits, "logits", 2, "(N, C, d1..dk)");
-        return softmax ? softmaxFocal(labels.head(), logits) : sigmoidFocal(labels.head(), logits);
-    }
-
-    private NDArray sigmoidFocal(NDArray labels, NDArray logits) {
-        SegmentationTargets targets = SegmentationTargets.of(mode, labels, logits, ignoreIndex);
-        if (EmptyBatch.isEmpty(logits)) { // no element: 0 on every engine (see EmptyBatch)
-            return EmptyBatch.loss(logits, "classWeights", classWeights);
-        }
-        NDArray x = targets.flatten(asLogits(logits));
-        NDArray t = targets.target();
-        NDArray valid = targets.valid().broadcast(t.getShape());
-        NDArray logPt = SafeMath.binaryCrossEntropyWithLogits(x, t);
-        NDArray focal = focalTerm(logPt);
-        NDArray loss = focal.mul(logPt);
-        if (alpha != null) {
-            loss = loss.mul(Scalars.add(Scalars.mul(t, 2 * alpha - 1), 1 - alpha));
-        }
-        int[] pooled = {0, 2};
-        NDArray perClass = loss.mul(valid).sum(pooled);
-        if (normalized) {
-            perClass =
-                    perClass.div(Scalars.maximum(focal.mul(valid).sum(pooled), NORMALIZATION_EPS));
-        }
-        perClass = SafeMath.safeDivide(perClass, valid.sum(pooled));
-        if (classWeights == null) {
-            return perClass.mean();
-        }
-        NDArray weights = Settings.onClassAxis("classWeights", classWeights, logits, false);
-        // all-zero class weights weigh nothing: 0, not 0/0
-        return SafeMath.safeDivide(perClass.mul(weights).sum(), weights.sum());
-    }
-
-    private NDArray softmaxFocal(NDArray labels, NDArray logits) {
-        ClassIndexLabels target = ClassIndexLabels.of(labels, logits, ignoreIndex);
-        if (EmptyBatch.isEmpty(logits)) { // no element: 0 on every engine (see EmptyBatch)
-            return EmptyBatch.loss(logits);
-        }
-        NDArray logProb =
-                fromLogits ? SafeMath.logSoftmax(logits) : clampProbabilities(logits).log();
-        NDArray logPt = target.pick(logProb).neg();
-        NDArray focal = focalTerm(logPt);
-        NDArray valid = target.valid();
-        NDArray sum = focal.mul(logPt).mul(valid).sum();
-        if (normalized) {
-            sum = sum.div(Scalars.maximum(focal.mul(valid).sum(), NORMALIZATION_EPS));
-        }
-        return SafeMath.safeDivide(sum, valid.sum());
-    }
-
-    /** \( (1 - p_t)^\gamma \), or the reduced focal term, from \( -\log p_t \). */
-    private NDArray focalTerm(NDArray logPt) {
-        NDArray pt = logPt.neg().exp();
-        NDArray oneMinusPt = Scalars.sub(1, pt);
-        if (reducedThreshold == null) {
-            return SafeMath.safePow(oneMinusPt, gamma);
-        }
-        NDArray reduced = SafeMath.safePow(Scalars.div(oneMinusPt, reducedThreshold), gamma);
-        return NDArrays.where(pt.lt(reducedThreshold), reduced.onesLike(), reduced);
-    }
-
-    /** Probabilities given instead of logits are clamped to [eps, 1 - eps] and turned back. */
-    private NDArray asLogits(NDArray predictions) {
-        if (fromLogits) {
-            return predictions;
-        }
-        NDArray p = clampProbabilities(predictions);
-        return mode == SegmentationMode.MULTICLASS ? p.log() : p.div(Scalars.sub(1, p)).log();
-    }
-
-    private NDArray clampProbabilities(NDArray p) {
-        return p.clip(eps, 1 - eps);
+        return softmax != null
+                ? softmax.compute(labels.head(), logits, ignoreIndex)
+                : sigmoid.compute(labels.head(), logits, ignoreIndex);
     }
 
     /** Collects the settings of a {@link FocalLoss}. */
@@ -196,8 +126,10 @@ public class FocalLoss extends Loss {
         }
 
         /**
-         * Sets the weight \( \alpha \) of positive targets, \( 1 - \alpha \) for negative ones
-         * (default: none, every element weighs 1).
+         * Sets the weight \( \alpha \) (default: none, every element weighs 1): of positive
+         * targets, \( 1 - \alpha \) for negative ones, in the sigmoid focal loss; of every class
+         * but the background class 0, which weighs \( 1 - \alpha \), in the softmax focal loss
+         * (MONAI's {@code alpha}).
          *
          * @param alpha the weight in [0, 1]
          * @return this builder

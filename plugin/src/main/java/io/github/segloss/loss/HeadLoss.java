@@ -2,14 +2,16 @@ package io.github.segloss.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.EvaluationInputs;
 import io.github.segloss.internal.FiniteCheck;
+import io.github.segloss.target.NearestExactResize;
 
 /**
- * One prediction head of a {@link DeepSupervisionLoss}: a loss applied to prediction {@code
- * headIndex} of the model's output and scaled by a weight, \( L = w \cdot L_{inner}(labels,
- * predictions_{head}) \).
+ * A part of a {@link WeightedSumLoss} or {@link DeepSupervisionLoss} on one prediction head: a loss
+ * applied to prediction {@code headIndex} of the model's output and scaled by a weight, \( L = w
+ * \cdot L_{inner}(labels, predictions_{head}) \).
  *
  * <p>A head reads the model's whole output and the whole labels, so it can also be added to a
  * {@code TrainingConfig} as an evaluator of its own: training logs then show each head's weighted
@@ -20,7 +22,7 @@ import io.github.segloss.internal.FiniteCheck;
 public final class HeadLoss extends WeightedLoss {
 
     private final int headIndex;
-    private final boolean checkFinite;
+    private final boolean resizeLabels;
 
     /**
      * Creates a head.
@@ -49,13 +51,38 @@ public final class HeadLoss extends WeightedLoss {
      *     negative
      */
     public HeadLoss(String name, Loss loss, float weight, int headIndex, boolean checkFinite) {
-        super(name, loss, weight, false);
+        this(name, loss, weight, headIndex, checkFinite, false);
+    }
+
+    /**
+     * Creates a head that may check its prediction and resize the labels to it.
+     *
+     * @param name the display name of the head in training logs
+     * @param loss the loss applied to the head's prediction
+     * @param weight the head's weight, finite and >= 0
+     * @param headIndex the index of the head's prediction in the model output
+     * @param checkFinite whether {@link #evaluate} first requires every value of the head's
+     *     prediction to be finite (see {@link LossBuilder#optCheckFinite})
+     * @param resizeLabels whether the first label array is resized to the prediction's spatial size
+     *     {@code (d1..dk)} of {@code (N, C, d1..dk)} with {@link NearestExactResize} when the sizes
+     *     differ (MONAI's deep supervision); other label arrays are passed as they are
+     * @throws IllegalArgumentException if the weight is negative or not finite, or the index
+     *     negative
+     */
+    public HeadLoss(
+            String name,
+            Loss loss,
+            float weight,
+            int headIndex,
+            boolean checkFinite,
+            boolean resizeLabels) {
+        super(name, loss, weight, checkFinite);
         if (headIndex < 0) {
             throw new IllegalArgumentException(
                     "headIndex of head " + name + " must be >= 0, got " + headIndex);
         }
         this.headIndex = headIndex;
-        this.checkFinite = checkFinite;
+        this.resizeLabels = resizeLabels;
     }
 
     /**
@@ -73,6 +100,7 @@ public final class HeadLoss extends WeightedLoss {
      * @param predictions the model output
      * @return true if {@code predictions.size() > headIndex}
      */
+    @Override
     public boolean isPresent(NDList predictions) {
         return predictions.size() > headIndex;
     }
@@ -97,9 +125,46 @@ public final class HeadLoss extends WeightedLoss {
         // every head's prediction and the labels on one engine and device
         EvaluationInputs.require(labels, predictions);
         NDArray prediction = predictions.get(headIndex);
-        FiniteCheck.requireFinite(
-                checkFinite, prediction, "predictions[" + headIndex + "] of head " + getName());
         return super.evaluate(labels, new NDList(prediction));
+    }
+
+    /**
+     * Tells whether the labels are resized to this head's prediction.
+     *
+     * @return whether the labels are resized
+     */
+    public boolean isResizeLabels() {
+        return resizeLabels;
+    }
+
+    /** {@inheritDoc} The first label array is resized to the head's size if so configured. */
+    @Override
+    protected NDList labelsFor(NDList labels, NDList predictions) {
+        if (!resizeLabels) {
+            return labels;
+        }
+        Shape shape = predictions.head().getShape();
+        if (shape.dimension() < 3) {
+            return labels; // (N, C): no spatial axis to resize
+        }
+        NDList resized = new NDList(labels);
+        resized.set(0, NearestExactResize.resize(labels.head(), shape.slice(2).getShape()));
+        return resized;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected void requireFinite(NDList predictions) {
+        FiniteCheck.requireFinite(
+                isCheckFinite(),
+                predictions.head(),
+                "predictions[" + headIndex + "] of head " + getName());
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected WeightedLoss withCheckFinite(boolean check) {
+        return new HeadLoss(getName(), getLoss(), getWeight(), headIndex, check, resizeLabels);
     }
 
     /** {@inheritDoc} Absent heads leave the accumulators unchanged. */

@@ -8,10 +8,13 @@ import io.github.segloss.internal.EvaluationMemo;
 import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.LossErrors;
 import io.github.segloss.internal.Scalars;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * A loss scaled by a weight, \( L = w \cdot L_{inner}(labels, predictions) \): a component of a
- * {@link WeightedSumLoss} that DJL can also report as an evaluator of its own.
+ * A loss scaled by a weight, \( L = w \cdot L_{inner}(labels, predictions) \): a part of a {@link
+ * WeightedSumLoss} on the whole model output that DJL can also report as an evaluator of its own
+ * ({@link HeadLoss} reads one prediction head).
  */
 public class WeightedLoss extends Loss {
 
@@ -88,6 +91,83 @@ public class WeightedLoss extends Loss {
     }
 
     /**
+     * Tells whether {@link #evaluate} first requires every float prediction to be finite (see
+     * {@link LossBuilder#optCheckFinite}).
+     *
+     * @return whether the predictions are checked
+     */
+    public boolean isCheckFinite() {
+        return checkFinite;
+    }
+
+    /**
+     * Tells whether the model output holds what this loss reads: always, for a loss on the whole
+     * output.
+     *
+     * @param predictions the model output
+     * @return true
+     */
+    public boolean isPresent(NDList predictions) {
+        return true;
+    }
+
+    /**
+     * Tells whether this loss measured at least one batch under the key since the last reset.
+     *
+     * @param key the accumulator's key
+     * @return true if a batch was measured
+     * @throws IllegalArgumentException if there is no accumulator of that key
+     */
+    public boolean hasMeasured(String key) {
+        Long instances = totalInstances.get(key);
+        if (instances == null) {
+            throw new IllegalArgumentException(
+                    "no accumulator " + key + " in " + getName() + " (call addAccumulator first)");
+        }
+        return instances > 0;
+    }
+
+    /**
+     * Returns the labels the inner loss gets for these predictions: the labels as they are.
+     *
+     * @param labels the labels
+     * @param predictions the predictions the inner loss reads
+     * @return the labels
+     */
+    protected NDList labelsFor(NDList labels, NDList predictions) {
+        return labels;
+    }
+
+    /**
+     * Requires every float prediction to be finite if {@link #isCheckFinite()}.
+     *
+     * @param predictions the predictions the inner loss reads
+     * @throws IllegalArgumentException if a value is NaN or infinite
+     */
+    protected void requireFinite(NDList predictions) {
+        FiniteCheck.requireFinite(checkFinite, predictions, "predictions");
+    }
+
+    /**
+     * Returns a copy of this loss whose predictions are checked, or not, for non-finite values.
+     *
+     * @param check whether the copy checks its predictions
+     * @return the copy
+     */
+    protected WeightedLoss withCheckFinite(boolean check) {
+        return new WeightedLoss(getName(), loss, weight, check);
+    }
+
+    /** Copies of the parts that check their predictions if {@code check} (else as they are). */
+    static List<WeightedLoss> checking(List<? extends WeightedLoss> parts, boolean check) {
+        List<WeightedLoss> result = new ArrayList<>(parts.size());
+        for (WeightedLoss part : parts) {
+            result.add(check ? part.withCheckFinite(true) : part);
+        }
+        return result;
+    }
+
+    /**
      * {@inheritDoc}
      *
      * <p>The loss is scaled by the shortest decimal that gives back the float weight (for 0.4f:
@@ -111,8 +191,8 @@ public class WeightedLoss extends Loss {
         if (remembered != null) {
             return remembered;
         }
-        FiniteCheck.requireFinite(checkFinite, predictions, "predictions");
-        NDArray value = loss.evaluate(labels, predictions);
+        requireFinite(predictions);
+        NDArray value = loss.evaluate(labelsFor(labels, predictions), predictions);
         NDArray result = weight == 1f ? value : Scalars.mul(value, decimalWeight);
         memo.remember(labels, predictions, result);
         return result;

@@ -1,25 +1,19 @@
 package io.github.segloss.loss;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.training.loss.AbstractCompositeLoss;
 import ai.djl.training.loss.Loss;
-import ai.djl.util.Pair;
-import io.github.segloss.internal.LossErrors;
-import io.github.segloss.internal.SharedLabels;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * A weighted sum of losses on the same labels and predictions, \( L = \sum_k w_k L_k \), e.g.
- * cross-entropy plus Dice as MONAI's {@code DiceCELoss}.
+ * A weighted sum of losses, \( L = \sum_k w_k L_k \), whose parts read either the whole model
+ * output or one prediction head of it: cross-entropy plus Dice as MONAI's {@code DiceCELoss}, one
+ * loss per head as PSPNet's auxiliary loss ({@link DeepSupervisionLoss}), or both at once.
  *
- * <p>Each term is a {@link WeightedLoss} component (see {@link #getComponents()}) named after its
- * loss; add the components to the training configuration as evaluators to see each weighted term in
- * the training log:
+ * <p>Each part is a {@link WeightedLoss} component (see {@link #getComponents()}), a {@link
+ * HeadLoss} when it reads one head; every part has its own name, so that adding the components to
+ * the training configuration as evaluators shows each weighted part in the training log:
  *
  * <pre>{@code
  * WeightedSumLoss loss =
@@ -30,15 +24,15 @@ import java.util.Set;
  *                 .build();
  * loss.getComponents().forEach(config::addEvaluator);
  * }</pre>
+ *
+ * <p>A part on a head the model output does not hold (an auxiliary head in evaluation mode) is
+ * skipped, and left out of {@link #getAccumulator}; at least one part must be present. The parts
+ * share one normalisation and check of class-index labels.
  */
-public class WeightedSumLoss extends AbstractCompositeLoss {
+public class WeightedSumLoss extends WeightedPartsLoss {
 
-    WeightedSumLoss(Builder builder) {
-        super(builder.name());
-        if (builder.terms.isEmpty()) {
-            throw new IllegalArgumentException("WeightedSumLoss needs at least one loss");
-        }
-        components = Collections.unmodifiableList(builder.terms());
+    private WeightedSumLoss(Builder builder) {
+        super(builder.name(), WeightedLoss.checking(builder.parts, builder.checkFinite()), "loss");
     }
 
     /**
@@ -50,30 +44,10 @@ public class WeightedSumLoss extends AbstractCompositeLoss {
         return new Builder();
     }
 
-    /** {@inheritDoc} */
-    @Override
-    protected Pair<NDList, NDList> inputForComponent(
-            int componentIndex, NDList labels, NDList predictions) {
-        return new Pair<>(labels, predictions);
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * <p>The terms share one normalisation and check of class-index labels.
-     */
-    @Override
-    public NDArray evaluate(NDList labels, NDList predictions) {
-        return LossErrors.evaluate(
-                this,
-                LossErrors.NO_IGNORE_OPTION,
-                () -> SharedLabels.during(() -> super.evaluate(labels, predictions)));
-    }
-
-    /** Collects the terms of a {@link WeightedSumLoss}. */
+    /** Collects the parts of a {@link WeightedSumLoss}. */
     public static final class Builder extends LossBuilder<Builder> {
 
-        private final List<WeightedLoss> terms = new ArrayList<>();
+        private final List<WeightedLoss> parts = new ArrayList<>();
         private final Set<String> names = new HashSet<>();
 
         Builder() {
@@ -87,46 +61,54 @@ public class WeightedSumLoss extends AbstractCompositeLoss {
         }
 
         /**
-         * Adds a term, named after its loss in training logs.
+         * Adds a part on the whole model output, named after its loss in training logs.
          *
          * @param loss the loss
          * @param weight its weight, finite and >= 0
          * @return this builder
-         * @throws IllegalArgumentException if a term of that name was added already
+         * @throws IllegalArgumentException if the loss is null, the weight negative or not finite,
+         *     or a part of that name was added already
          */
         public Builder add(Loss loss, float weight) {
+            return addPart(new WeightedLoss(nameOf(loss), loss, weight));
+        }
+
+        /**
+         * Adds a part on one prediction head, {@code predictions.get(headIndex)}, named after its
+         * loss in training logs; it is skipped while the model output holds no such head.
+         *
+         * @param loss the loss of that head
+         * @param weight its weight, finite and >= 0
+         * @param headIndex the index of the head's prediction in the model output, >= 0
+         * @return this builder
+         * @throws IllegalArgumentException if the loss is null, the weight negative or not finite,
+         *     the index negative, or a part of that name was added already
+         */
+        public Builder add(Loss loss, float weight, int headIndex) {
+            return addPart(new HeadLoss(nameOf(loss), loss, weight, headIndex));
+        }
+
+        private Builder addPart(WeightedLoss part) {
+            WeightedPartsLoss.requireNewName(names, part.getName(), name(), "loss");
+            parts.add(part);
+            return this;
+        }
+
+        private static String nameOf(Loss loss) {
             if (loss == null) {
                 throw new IllegalArgumentException("loss must not be null");
             }
-            if (!names.add(loss.getName())) {
-                throw new IllegalArgumentException(
-                        "each loss needs its own name for the training log, got "
-                                + loss.getName()
-                                + " twice (set optName)");
-            }
-            terms.add(new WeightedLoss(loss.getName(), loss, weight));
-            return this;
+            return loss.getName();
         }
 
         /**
          * Builds the loss.
          *
          * @return the loss
-         * @throws IllegalArgumentException if no term was added
+         * @throws IllegalArgumentException if no part was added or two parts share a name
          */
         public WeightedSumLoss build() {
             return new WeightedSumLoss(this);
-        }
-
-        /** The terms added, with this builder's finite check. */
-        private List<WeightedLoss> terms() {
-            List<WeightedLoss> result = new ArrayList<>(terms.size());
-            for (WeightedLoss term : terms) {
-                result.add(
-                        new WeightedLoss(
-                                term.getName(), term.getLoss(), term.getWeight(), checkFinite()));
-            }
-            return result;
         }
     }
 }

@@ -9,13 +9,14 @@
  *       io.github.segloss.loss.DiceLoss}, {@link io.github.segloss.loss.JaccardLoss} and {@link
  *       io.github.segloss.loss.TverskyLoss}, in the modes of {@link
  *       io.github.segloss.loss.SegmentationMode}; {@link io.github.segloss.loss.LovaszLoss}.
- *   <li>{@link io.github.segloss.loss.FocalLoss} (sigmoid and softmax) and {@link
- *       io.github.segloss.loss.BinaryCrossEntropyLoss}.
+ *   <li>{@link io.github.segloss.loss.FocalLoss} (smp's sigmoid and MONAI's softmax focal loss) and
+ *       {@link io.github.segloss.loss.BinaryCrossEntropyLoss}.
  *   <li>Instance masks: {@link io.github.segloss.loss.MaskRcnnMaskLoss}; regression: {@link
  *       io.github.segloss.loss.MaskedL2Loss}.
- *   <li>Combinations: {@link io.github.segloss.loss.DeepSupervisionLoss} (one {@link
- *       io.github.segloss.loss.HeadLoss} per output head, e.g. PSPNet's main and auxiliary heads),
- *       {@link io.github.segloss.loss.WeightedSumLoss} (several losses on one output) and {@link
+ *   <li>Combinations: {@link io.github.segloss.loss.WeightedSumLoss} (weighted parts, each on the
+ *       whole output or on one head), {@link io.github.segloss.loss.DeepSupervisionLoss} (one
+ *       {@link io.github.segloss.loss.HeadLoss} per output head: PSPNet's main and auxiliary heads,
+ *       or MONAI's levels with labels resized to each head) and {@link
  *       io.github.segloss.loss.WeightedLoss}.
  * </ul>
  *

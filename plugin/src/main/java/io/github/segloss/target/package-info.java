@@ -1,7 +1,8 @@
 /**
  * Targets and resampling for the segmentation losses, differentiable on every engine: {@link
  * io.github.segloss.target.RoiAlign} (torchvision's RoI Align as interpolation-matrix products),
- * {@link io.github.segloss.target.MaskTargets} (Mask R-CNN mask targets) and {@link
- * io.github.segloss.target.BilinearResize} (PyTorch's bilinear interpolate).
+ * {@link io.github.segloss.target.MaskTargets} (Mask R-CNN mask targets), {@link
+ * io.github.segloss.target.BilinearResize} (PyTorch's bilinear interpolate) and {@link
+ * io.github.segloss.target.NearestExactResize} (PyTorch's nearest-exact resizing of label maps).
  */
 package io.github.segloss.target;

@@ -152,7 +152,12 @@ public final class FocalReference {
                                         .log();
                 Bounded loss = logProb.neg();
                 Bounded focal = focalTerm(loss, s.gamma(), s.reducedThreshold());
-                losses.add(focal.times(loss));
+                Bounded term = focal.times(loss);
+                if (s.alpha() != null) {
+                    // MONAI: 1 - alpha for the background class 0, alpha for the others
+                    term = term.times(y == 0 ? 1 - (double) s.alpha() : s.alpha());
+                }
+                losses.add(term);
                 focals.add(focal);
             }
         }

@@ -195,7 +195,7 @@ public class LossFuzzTest extends EngineTest {
         boolean softmax = mode.equals("MULTICLASS") && c.chance(0.3);
         boolean fromLogits = c.chance(0.8);
         Inputs.Segmentation input = Inputs.segmentation(c, mode, fromLogits, 0.2);
-        Float alpha = !softmax && c.chance(0.4) ? c.pick(0.25f, 0.5f, 0.75f, 0f, 1f) : null;
+        Float alpha = c.chance(0.4) ? c.pick(0.25f, 0.5f, 0.75f, 0f, 1f) : null;
         float gamma = c.pick(0f, 0.5f, 1f, 2f, 2f, 3.5f);
         boolean normalized = c.chance(0.3);
         Float reduced = c.chance(0.2) ? c.pick(0.5f, 0.3f, 0.9f, 1f) : null;
@@ -607,17 +607,23 @@ public class LossFuzzTest extends EngineTest {
         double[] y = labels.values().values();
         float[] weights = new float[heads];
         List<HostArray> logits = new ArrayList<>();
+        // MONAI-style heads below (or above) the labels' size, scored on nearest-exact labels
+        boolean resize = kind.equals("deepSupervision") && c.chance(0.4);
+        List<Shape> headShapes = new ArrayList<>();
         for (int h = 0; h < heads; h++) {
             weights[h] = c.pick(1f, 0.4f, 0f, 2.5f);
-            logits.add(Inputs.logits(c, shape, type));
+            Shape headShape = h > 0 && resize ? resizedShape(c, shape) : shape;
+            headShapes.add(headShape);
+            logits.add(Inputs.logits(c, headShape, type));
         }
         c.describe("weights", java.util.Arrays.toString(weights)).describe("present", present);
+        c.describe("resize", resize).describe("headShapes", headShapes);
         Loss loss;
         List<Bounded> parts = new ArrayList<>();
         switch (kind) {
             case "deepSupervision" -> {
                 DeepSupervisionLoss.Builder builder =
-                        DeepSupervisionLoss.builder().optCheckFinite(check);
+                        DeepSupervisionLoss.builder().optCheckFinite(check).optResizeLabels(resize);
                 for (int h = 0; h < heads; h++) {
                     builder.addHead(
                             PixelCrossEntropyLoss.builder().optIgnoreIndex(ignore).build(),
@@ -625,9 +631,16 @@ public class LossFuzzTest extends EngineTest {
                 }
                 loss = builder.build();
                 for (int h = 0; h < present && !c.isInvalid(); h++) {
+                    double[] headLabels = nearestExact(y, shape, headShapes.get(h));
                     parts.add(
                             CrossEntropyReference.crossEntropy(
-                                            logits.get(h).values(), y, n, classes, ignore, null, 0f)
+                                            logits.get(h).values(),
+                                            headLabels,
+                                            n,
+                                            classes,
+                                            ignore,
+                                            null,
+                                            0f)
                                     .value()
                                     .times(weights[h]));
                 }
@@ -714,5 +727,51 @@ public class LossFuzzTest extends EngineTest {
         for (int h = 0; h < present; h++) {
             Check.finite("predictions[" + h + "]", result.grads()[h]);
         }
+    }
+
+    /**
+     * A head's shape: the batch and classes of {@code shape}, each spatial axis 1 to 2x it (an
+     * empty axis stays empty: nothing resizes from 0 pixels, in PyTorch either).
+     */
+    private static Shape resizedShape(FuzzCase c, Shape shape) {
+        long[] dims = shape.getShape().clone();
+        for (int a = 2; a < dims.length; a++) {
+            dims[a] = dims[a] == 0 ? 0 : c.intIn(1, (int) (2 * dims[a]));
+        }
+        return new Shape(dims);
+    }
+
+    /**
+     * Labels {@code (N, d1..dk)} of logits {@code from} resized to the spatial size of {@code to}:
+     * output index i of an axis of size m reads input index min(floor((i + 0.5) n / m), n - 1)
+     * (PyTorch's nearest-exact), written out here per element.
+     */
+    private static double[] nearestExact(double[] labels, Shape from, Shape to) {
+        if (from.equals(to)) {
+            return labels;
+        }
+        int rank = from.dimension();
+        long outPixels = to.slice(2).size();
+        long inPixels = from.slice(2).size();
+        long n = from.get(0);
+        double[] out = new double[Math.toIntExact(n * outPixels)];
+        for (int b = 0; b < n; b++) {
+            for (long o = 0; o < outPixels; o++) {
+                long rest = o;
+                long source = 0;
+                long stride = 1;
+                for (int a = rank - 1; a >= 2; a--) {
+                    long outSize = to.get(a);
+                    long inSize = from.get(a);
+                    long i = rest % outSize;
+                    rest /= outSize;
+                    long s = Math.min((long) Math.floor((i + 0.5) * inSize / outSize), inSize - 1);
+                    source += s * stride;
+                    stride *= inSize;
+                }
+                out[(int) (b * outPixels + o)] = labels[(int) (b * inPixels + source)];
+            }
+        }
+        return out;
     }
 }
