@@ -7,10 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import io.github.segloss.inference.ClassMaps;
 import io.github.segloss.target.BilinearResize;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 
 /**
@@ -62,23 +58,13 @@ public final class PredictMemory {
 
     private static String child(String engine, String mode, int[] size, int classes)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(PredictMemory.class.getName());
-        command.add(engine);
-        command.add(mode);
-        command.add(String.valueOf(size[0]));
-        command.add(String.valueOf(size[1]));
-        command.add(String.valueOf(classes));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        int code = process.waitFor();
-        String last = output.strip().lines().reduce((a, b) -> b).orElse("");
-        return code == 0 && last.startsWith("RESULT ")
-                ? last.substring(7)
-                : "failed (exit " + code + ")";
+        return ChildJvm.run(
+                PredictMemory.class,
+                engine,
+                mode,
+                String.valueOf(size[0]),
+                String.valueOf(size[1]),
+                String.valueOf(classes));
     }
 
     private static void one(String engine, String mode, int height, int width, int classes)
@@ -97,7 +83,7 @@ public final class PredictMemory {
                     .toType(DataType.INT32, false)
                     .toIntArray();
             System.gc();
-            long before = status("VmRSS");
+            long before = ChildJvm.status("VmRSS");
             long start = System.nanoTime();
             int[] ids;
             if (mode.equals("whole")) {
@@ -111,20 +97,10 @@ public final class PredictMemory {
                 ids = ClassMaps.upsampledArgMax(logits, height, width, false);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            long peak = status("VmHWM");
+            long peak = ChildJvm.status("VmHWM");
             System.out.printf(
                     "RESULT %.2f GB, %.1f s (%d ids)%n",
                     (peak - before) / 1e9, seconds, ids.length);
         }
-    }
-
-    /** A line of /proc/self/status in bytes. */
-    private static long status(String key) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith(key + ":")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        }
-        throw new IllegalStateException(key + " not in /proc/self/status");
     }
 }

@@ -16,6 +16,7 @@ import io.github.segloss.loss.MaskRcnnMaskLoss;
 import io.github.segloss.loss.MaskedL2Loss;
 import io.github.segloss.loss.OhemCrossEntropyLoss;
 import io.github.segloss.loss.PixelCrossEntropyLoss;
+import io.github.segloss.loss.PointSampledMaskLoss;
 import io.github.segloss.loss.SegmentationMode;
 import io.github.segloss.loss.TverskyLoss;
 import io.github.segloss.loss.WeightedLoss;
@@ -201,6 +202,12 @@ final class LossCatalog {
                         1,
                         SHAPE),
                 new Entry(
+                        "point-sampled mask",
+                        new SeededPointLoss(),
+                        m -> new NDList(m.create(new long[] {0, 2}), binary(m, new Shape(2, 7, 7))),
+                        1,
+                        SHAPE),
+                new Entry(
                         "masked L2",
                         new MaskedL2Loss(),
                         m -> new NDList(binary(m, SHAPE), binary(m, new Shape(2, 1, 4, 4))),
@@ -235,5 +242,26 @@ final class LossCatalog {
                         LossCatalog::classLabels,
                         1,
                         SHAPE));
+    }
+
+    /**
+     * A {@link PointSampledMaskLoss} that draws the same points on every call (a fresh loss seeded
+     * 11 with 12 points, 9 by importance), so that every float type and engine scores the same
+     * points.
+     */
+    private static final class SeededPointLoss extends Loss {
+
+        SeededPointLoss() {
+            super("PointSampledMaskLoss");
+        }
+
+        @Override
+        public NDArray evaluate(NDList labels, NDList predictions) {
+            return PointSampledMaskLoss.builder()
+                    .optNumPoints(12)
+                    .optSeed(11)
+                    .build()
+                    .evaluate(labels, predictions);
+        }
     }
 }

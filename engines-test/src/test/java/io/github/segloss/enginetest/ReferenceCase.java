@@ -52,6 +52,7 @@ public record ReferenceCase(
         "/reference/golden-public-family.json",
         "/reference/generated.json",
         "/reference/generated-monai.json",
+        "/reference/generated-point.json",
         "/reference/golden-public-metrics.json",
         "/reference/generated-metrics.json"
     };

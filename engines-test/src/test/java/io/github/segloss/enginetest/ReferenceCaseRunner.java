@@ -21,12 +21,14 @@ import io.github.segloss.loss.MaskedL2Loss;
 import io.github.segloss.loss.OhemCrossEntropyLoss;
 import io.github.segloss.loss.OverlapLoss;
 import io.github.segloss.loss.PixelCrossEntropyLoss;
+import io.github.segloss.loss.PointSampledMaskLoss;
 import io.github.segloss.loss.SegmentationMode;
 import io.github.segloss.loss.TverskyLoss;
 import io.github.segloss.loss.WeightedSumLoss;
 import io.github.segloss.target.BilinearResize;
 import io.github.segloss.target.MaskTargets;
 import io.github.segloss.target.NearestExactResize;
+import io.github.segloss.target.PointSampling;
 import io.github.segloss.target.RoiAlign;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,6 +69,9 @@ final class ReferenceCaseRunner {
                     "WeightedSumLoss",
                     "WeightedSumLoss.heads",
                     "NearestExactResize",
+                    "PointSampling.sample",
+                    "PointSampling.mostUncertain",
+                    "PointSampledMaskLoss",
                     "BilinearResize");
 
     private final String engine;
@@ -322,6 +327,38 @@ final class ReferenceCaseRunner {
                                     new NDList(labels(c, "labels")),
                                     new NDList(grads.get("logits"), grads.get("aux")));
                 }
+            case "PointSampling.sample":
+                return () -> {
+                    NDArray out =
+                            PointSampling.sample(
+                                    grads.get("features"), c.input("points").toFloat(manager));
+                    outputs.put("output", out);
+                    return out.mul(c.input("upstream").toFloat(manager)).sum();
+                };
+            case "PointSampling.mostUncertain":
+                return () -> {
+                    NDArray out =
+                            PointSampling.mostUncertain(
+                                    c.input("coarseLogits").toFloat(manager),
+                                    c.input("candidates").toFloat(manager),
+                                    p.get("count").getAsInt());
+                    outputs.put("points", out);
+                    return out.sum();
+                };
+            case "PointSampledMaskLoss":
+                return () ->
+                        PointSampledMaskLoss.builder()
+                                .optWeights(
+                                        p.get("bceWeight").getAsFloat(),
+                                        p.get("diceWeight").getAsFloat())
+                                .optClassAgnostic(p.get("classAgnostic").getAsBoolean())
+                                .build()
+                                .evaluate(
+                                        new NDList(
+                                                labels(c, "classIds"),
+                                                c.input("targets").toFloat(manager)),
+                                        new NDList(grads.get("logits")),
+                                        c.input("points").toFloat(manager));
             case "NearestExactResize":
                 return () -> {
                     NDArray out =

@@ -36,6 +36,7 @@ public class ReferenceCoverageTest {
                 new OhemCrossEntropyLossTest(engine),
                 new BinaryCrossEntropyLossTest(engine),
                 new WeightedSumLossTest(engine),
+                new PointSampledMaskLossTest(engine),
                 new TargetsTest(engine));
     }
 

@@ -25,7 +25,14 @@ public class TargetsTest extends ReferenceCaseTest {
 
     @Factory(dataProvider = "engines", dataProviderClass = Engines.class)
     public TargetsTest(String engine) {
-        super(engine, "MaskTargets.project", "RoiAlign", "BilinearResize", "NearestExactResize");
+        super(
+                engine,
+                "MaskTargets.project",
+                "RoiAlign",
+                "BilinearResize",
+                "NearestExactResize",
+                "PointSampling.sample",
+                "PointSampling.mostUncertain");
     }
 
     private static RoiAlign align() {

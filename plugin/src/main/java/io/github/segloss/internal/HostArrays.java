@@ -77,9 +77,38 @@ public final class HostArrays {
         }
     }
 
+    /**
+     * An int64 constant (indices) on another array's device, from its manager.
+     *
+     * @param like the array whose device and manager the constant takes
+     * @param values the values, row-major
+     * @param shape the shape
+     * @return the constant, in engine-owned memory
+     */
+    public static NDArray ofLongs(NDArray like, long[] values, Shape shape) {
+        return owned(like.getManager().create(values, shape), like, DataType.INT64);
+    }
+
+    /**
+     * A float32 constant (e.g. normalised coordinates) on another array's device, from its manager,
+     * whatever the other array's type.
+     *
+     * @param like the array whose device and manager the constant takes
+     * @param values the values, row-major
+     * @param shape the shape
+     * @return the constant, in engine-owned memory
+     */
+    public static NDArray ofFloat32(NDArray like, float[] values, Shape shape) {
+        return owned(like.getManager().create(values, shape), like, DataType.FLOAT32);
+    }
+
     /** Converts a freshly created host array to the type and device of {@code like}. */
     private static NDArray owned(NDArray host, NDArray like) {
-        DataType type = like.getDataType();
+        return owned(host, like, like.getDataType());
+    }
+
+    /** Converts a freshly created host array to a type and to the device of {@code like}. */
+    private static NDArray owned(NDArray host, NDArray like, DataType type) {
         try {
             NDArray onDevice = host.toDevice(like.getDevice(), false);
             if (onDevice != host) {

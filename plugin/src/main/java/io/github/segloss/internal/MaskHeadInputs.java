@@ -37,6 +37,22 @@ public record MaskHeadInputs(NDArray logits, NDArray classIds, NDArray targets) 
      *     or the targets not {@code (R, M, M)} floats in [0, 1]
      */
     public static MaskHeadInputs of(NDList labels, NDList predictions, boolean classAgnostic) {
+        return of(labels, predictions, classAgnostic, false);
+    }
+
+    /**
+     * Validates the labels and predictions of a mask head whose targets may have their own size.
+     *
+     * @param labels {@code NDList(classIds, targets)}
+     * @param predictions {@code NDList(maskLogits)}
+     * @param classAgnostic whether the head predicts one class-agnostic mask per RoI (K = 1)
+     * @param anyTargetSize whether the targets may be {@code (R, H, W)} of any size (sampled at
+     *     normalised points), not only {@code (R, M, M)}
+     * @return the validated inputs
+     * @throws IllegalArgumentException as {@link #of(NDList, NDList, boolean)}
+     */
+    public static MaskHeadInputs of(
+            NDList labels, NDList predictions, boolean classAgnostic, boolean anyTargetSize) {
         NDArray logits = predictions.head();
         Shapes.requireFloat(logits, "maskLogits", 4, "(R, K, M, M)");
         Shape shape = logits.getShape();
@@ -61,11 +77,24 @@ public record MaskHeadInputs(NDArray logits, NDArray classIds, NDArray targets) 
         NDArray targets = labels.get(1);
         Shapes.requireShape(classIds, "classIds", new Shape(rois), "(R) with R from maskLogits");
         Shapes.requireNumeric(classIds, "classIds");
-        Shapes.requireShape(
-                targets,
-                "targets",
-                new Shape(rois, shape.get(2), shape.get(3)),
-                "(R, M, M) like maskLogits " + shape);
+        if (anyTargetSize) {
+            Shape targetShape = targets.getShape();
+            if (targetShape.dimension() != 3 || targetShape.get(0) != rois) {
+                throw new IllegalArgumentException(
+                        "targets must have shape (R, H, W) with R = "
+                                + rois
+                                + " from maskLogits "
+                                + shape
+                                + ", got "
+                                + targetShape);
+            }
+        } else {
+            Shapes.requireShape(
+                    targets,
+                    "targets",
+                    new Shape(rois, shape.get(2), shape.get(3)),
+                    "(R, M, M) like maskLogits " + shape);
+        }
         if (!targets.getDataType().isFloating()) {
             throw new IllegalArgumentException(
                     "targets must be a floating-point array, got " + targets.getDataType());

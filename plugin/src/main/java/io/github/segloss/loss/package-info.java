@@ -11,7 +11,8 @@
  *       io.github.segloss.loss.SegmentationMode}; {@link io.github.segloss.loss.LovaszLoss}.
  *   <li>{@link io.github.segloss.loss.FocalLoss} (smp's sigmoid and MONAI's softmax focal loss) and
  *       {@link io.github.segloss.loss.BinaryCrossEntropyLoss}.
- *   <li>Instance masks: {@link io.github.segloss.loss.MaskRcnnMaskLoss}; regression: {@link
+ *   <li>Instance masks: {@link io.github.segloss.loss.MaskRcnnMaskLoss} and {@link
+ *       io.github.segloss.loss.PointSampledMaskLoss} (PointRend / Mask2Former); regression: {@link
  *       io.github.segloss.loss.MaskedL2Loss}.
  *   <li>Combinations: {@link io.github.segloss.loss.WeightedSumLoss} (weighted parts, each on the
  *       whole output or on one head), {@link io.github.segloss.loss.DeepSupervisionLoss} (one

@@ -219,4 +219,59 @@ public final class ResamplingReference {
         }
         return Math.max(0, (dst + 0.5) * in / out - 0.5);
     }
+
+    /**
+     * detectron2's {@code point_sample}, PyTorch's {@code grid_sample(input, 2 * points - 1,
+     * align_corners=False)} with zero padding: point (x, y) reads pixel coordinates \( (xW - 0.5,
+     * yH - 0.5) \); each of the four corners outside the map contributes 0.
+     *
+     * @param input (N, C, H, W)
+     * @param n N
+     * @param channels C
+     * @param height H
+     * @param width W
+     * @param points (N, P, 2) as (x, y)
+     * @param count P
+     * @param weight the output weight G (N, C, P)
+     * @return the output (N, C, P) and the gradient of the input
+     */
+    static Result pointSample(
+            double[] input,
+            int n,
+            int channels,
+            int height,
+            int width,
+            double[] points,
+            int count,
+            double[] weight) {
+        double[] out = new double[n * channels * count];
+        double[] grad = new double[input.length];
+        for (int b = 0; b < n; b++) {
+            for (int p = 0; p < count; p++) {
+                double x = points[(b * count + p) * 2] * width - 0.5;
+                double y = points[(b * count + p) * 2 + 1] * height - 0.5;
+                int x0 = (int) Math.floor(x);
+                int y0 = (int) Math.floor(y);
+                double lx = x - x0;
+                double ly = y - y0;
+                for (int c = 0; c < channels; c++) {
+                    int o = (b * channels + c) * count + p;
+                    int plane = (b * channels + c) * height * width;
+                    for (int dy = 0; dy <= 1; dy++) {
+                        for (int dx = 0; dx <= 1; dx++) {
+                            int yy = y0 + dy;
+                            int xx = x0 + dx;
+                            if (yy < 0 || yy >= height || xx < 0 || xx >= width) {
+                                continue;
+                            }
+                            double w = (dx == 1 ? lx : 1 - lx) * (dy == 1 ? ly : 1 - ly);
+                            out[o] += w * input[plane + yy * width + xx];
+                            grad[plane + yy * width + xx] += w * weight[o];
+                        }
+                    }
+                }
+            }
+        }
+        return new Result(out, grad);
+    }
 }

@@ -7,6 +7,7 @@ import io.github.segloss.enginetest.EngineTest;
 import io.github.segloss.enginetest.Engines;
 import io.github.segloss.target.BilinearResize;
 import io.github.segloss.target.MaskTargets;
+import io.github.segloss.target.PointSampling;
 import io.github.segloss.target.RoiAlign;
 import java.util.ArrayList;
 import java.util.List;
@@ -342,6 +343,76 @@ public class TargetFuzzTest extends EngineTest {
                         outW,
                         alignCorners,
                         weight.values());
+        compare(output[0], result.grads()[0], reference, input.maxAbs());
+    }
+
+    @Test
+    public void pointSample() {
+        Fuzz.run(engine, manager, "pointSample", 150, TargetFuzzTest::pointSampleCase);
+    }
+
+    private static void pointSampleCase(FuzzCase c) {
+        int n = c.chance(0.1) ? 0 : c.intIn(1, 3);
+        int channels = c.intIn(1, 3);
+        int height = c.intIn(1, 7);
+        int width = c.intIn(1, 7);
+        int count = c.chance(0.1) ? 0 : c.intIn(1, 12);
+        double spill = c.pick(0.0, 0.0, 0.3);
+        c.describe("input", "(" + n + ", " + channels + ", " + height + ", " + width + ")");
+        c.describe("points", count).describe("spill", spill);
+        Shape shape = new Shape(n, channels, height, width);
+        double[] xy = new double[n * count * 2];
+        for (int i = 0; i < xy.length; i++) {
+            // float32 values: the engine reads the points in float32
+            xy[i] = (float) (double) c.pick(c.uniform(-spill, 1 + spill), 0.0, 1.0, 0.5);
+        }
+        Shape pointShape = new Shape(n, count, 2);
+        if (c.chance(0.05)) {
+            pointShape = new Shape(n, count, 3);
+            xy = new double[n * count * 3];
+            c.markInvalid("points", "shape " + pointShape);
+        }
+        if (!c.isInvalid() && xy.length > 0 && c.chance(0.05)) {
+            double bad = c.pick(Double.NaN, Double.NEGATIVE_INFINITY);
+            xy[c.intIn(0, xy.length - 1)] = bad;
+            c.markInvalid("points", "value " + bad);
+        }
+        DataType type = Inputs.floatType(c);
+        HostArray input = Inputs.logits(c, shape, type);
+        NDArray x = input.create(c.manager(), type);
+        NDArray points = new HostArray(xy, pointShape).create(c.manager(), DataType.FLOAT32);
+        if (c.isInvalid()) {
+            Check.illegalArgument(() -> PointSampling.sample(x, points), c.invalidArgument());
+            return;
+        }
+        if (count == 0) {
+            // nothing to sample: an empty result (MXNet records no empty array in its graph)
+            NDArray empty = PointSampling.sample(x, points);
+            if (!empty.getShape().equals(new Shape(n, channels, 0))
+                    || empty.getDataType() != type) {
+                throw new AssertionError("output must be " + type + " (N, C, 0), got " + empty);
+            }
+            return;
+        }
+        HostArray weight = outputWeight(c, new Shape(n, channels, count));
+        NDArray g = weight.create(c.manager(), type);
+        NDArray[] output = new NDArray[1];
+        Check.Evaluated result =
+                Check.withGradients(
+                        c,
+                        () -> {
+                            output[0] = PointSampling.sample(x, points);
+                            return output[0].mul(g).sum();
+                        },
+                        x);
+        if (!output[0].getShape().equals(new Shape(n, channels, count))
+                || output[0].getDataType() != type) {
+            throw new AssertionError(
+                    "output must be " + type + " (N, C, P), got " + output[0].getShape());
+        }
+        ResamplingReference.Result reference =
+                ResamplingReference.pointSample(
+                        input.values(), n, channels, height, width, xy, count, weight.values());
         compare(output[0], result.grads()[0], reference, input.maxAbs());
     }
 }
