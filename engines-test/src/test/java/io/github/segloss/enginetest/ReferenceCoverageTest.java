@@ -36,7 +36,9 @@ public class ReferenceCoverageTest {
                 new OhemCrossEntropyLossTest(engine),
                 new BinaryCrossEntropyLossTest(engine),
                 new WeightedSumLossTest(engine),
-                new TargetsTest(engine));
+                new TargetsTest(engine),
+                new GeneralizedDiceLossTest(engine),
+                new MccLossTest(engine));
     }
 
     @Test
