@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.loss.GeneralizedDiceLoss;
 import io.github.segloss.loss.SegmentationMode;
+import java.util.Map;
 import org.testng.annotations.Factory;
 import org.testng.annotations.Test;
 
@@ -113,6 +114,27 @@ public class GeneralizedDiceLossTest extends ReferenceCaseTest {
                 "[0, 3)",
                 "got 255",
                 "optIgnoreIndex(255)");
+    }
+
+    @Test
+    public void aZeroDenominatorCountsZeroWithAZeroGradient() {
+        // no class present and no denominator smoothing: MONAI's 0/0; here 0, and no NaN in the
+        // gradient (MXNet's gradient of a division by a clamped 0 was NaN)
+        NDArray logits = LossCatalog.values(manager, new Shape(2, 3, 4), 0);
+        NDArray labels = manager.zeros(new Shape(2, 3, 4), DataType.INT32);
+        Loss gdl =
+                GeneralizedDiceLoss.builder()
+                        .setMode(SegmentationMode.MULTILABEL)
+                        .optSmoothNumerator(0.5f)
+                        .optSmoothDenominator(0)
+                        .build();
+        Gradients.Result result =
+                Gradients.of(
+                        engine(),
+                        Map.of("logits", logits),
+                        () -> gdl.evaluate(new NDList(labels), new NDList(logits)));
+        assertEquals(result.value(), 0.0);
+        assertEquals(result.grads().get("logits"), new float[24]);
     }
 
     @Test

@@ -165,13 +165,12 @@ public class GeneralizedDiceLoss extends Loss {
                 Scalars.add(
                         probability.sum(axes).add(volume).mul(weights).sum(classAxis),
                         smoothDenominator);
-        // 1 - numerator / denominator, and 0 where the denominator is 0
-        NDArray perGroup =
-                denominator
-                        .neq(0)
-                        .toType(numerator.getDataType(), false)
-                        .sub(SafeMath.safeDivide(numerator, denominator));
-        DataType type = perGroup.getDataType();
+        // 1 - numerator / denominator, and 0 where the denominator is 0: divided by 1 there, so
+        // that no 0/0 reaches the gradient either
+        DataType type = numerator.getDataType();
+        NDArray nonZero = denominator.gt(0).toType(type, false);
+        NDArray ratio = numerator.mul(nonZero).div(denominator.add(Scalars.sub(1, nonZero)));
+        NDArray perGroup = nonZero.sub(ratio);
         if (!perImage) {
             return perGroup.mul(valid.sum().gt(0).toType(type, false));
         }
