@@ -104,6 +104,22 @@ public class GeneralizedDiceLossTest extends ReferenceCaseTest {
     }
 
     @Test
+    public void labelsOfAnotherShapeAreRefused() {
+        // MONAI's test_ill_shape: input (1, 2, 3) against target (4, 5, 6)
+        Loss gdl = GeneralizedDiceLoss.builder().setMode(SegmentationMode.MULTILABEL).build();
+        Expect.illegalArgument(
+                () ->
+                        evaluate(
+                                gdl,
+                                manager.ones(new Shape(4, 5, 6)),
+                                manager.ones(new Shape(1, 2, 3))),
+                "GeneralizedDiceLoss",
+                "labels",
+                "(1, 2, 3)",
+                "got (4, 5, 6)");
+    }
+
+    @Test
     public void labelsAreClasses() {
         Loss gdl = GeneralizedDiceLoss.builder().setMode(MULTICLASS).build();
         NDArray labels = manager.create(new long[] {0, 255}, new Shape(2, 1));
