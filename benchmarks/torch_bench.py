@@ -2,8 +2,9 @@
 """PyTorch's side of benchmarks/compare.sh: the same cases, shapes and data distributions as the
 JMH benchmarks (LossCases.java), timed as forward + backward with the same thread count.
 
-Usage: torch_bench.py THREADS [CASE...]   (all cases when none is named)
-Prints one line per case: "<case> <milliseconds>". Run with Debian's python3-torch (1.13) and
+Usage: torch_bench.py THREADS [--cpu] [CASE...]   (all cases when none is named)
+Prints one line per case: "<case> <milliseconds>" (with --cpu: the median CPU milliseconds of the
+process, for a shared machine; LossCpuTime.java is the segloss side). Run with Debian's python3-torch (1.13) and
 python3-torchvision (0.14); compare.sh sets OMP_NUM_THREADS as well.
 
 The cross-entropy cases call F.cross_entropy, the mask cases torchvision's roi_align and the
@@ -157,13 +158,20 @@ def ohem(logits, labels, thresh=0.7, min_kept=100000):
     return pixel_losses.mean()
 
 
+CPU = "--cpu" in sys.argv
+
+
 def timed(run, repeats, warmup):
+    """The mean wall milliseconds, or with --cpu the median of the process's CPU milliseconds."""
+    clock = time.process_time if CPU else time.perf_counter
     times = []
     for i in range(warmup + repeats):
-        start = time.perf_counter()
+        start = clock()
         run()
         if i >= warmup:
-            times.append(time.perf_counter() - start)
+            times.append(clock() - start)
+    if CPU:
+        return 1000 * sorted(times)[len(times) // 2]
     return 1000 * sum(times) / len(times)
 
 
@@ -270,7 +278,7 @@ def main():
     threads = int(sys.argv[1]) if len(sys.argv) > 1 else 2
     torch.set_num_threads(threads)
     table = cases()
-    for name in sys.argv[2:] or table:
+    for name in [a for a in sys.argv[2:] if a != "--cpu"] or table:
         print("%s %.3f" % (name, table[name]()), flush=True)
 
 
