@@ -33,7 +33,7 @@ def verdict(value, limit):
     return "yes" if value <= limit else "**no**"
 
 
-LIMITS = {"ce": 1.5, "mask_loss": 1.5}
+LIMITS = {"ce": 1.5, "mask_loss": 1.5, "gdl": 1.5, "mcc": 1.5}
 
 
 def main():

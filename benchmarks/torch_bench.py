@@ -2,14 +2,15 @@
 """PyTorch's side of benchmarks/compare.sh: the same cases, shapes and data distributions as the
 JMH benchmarks (LossCases.java), timed as forward + backward with the same thread count.
 
-Usage: torch_bench.py THREADS [CASE...]   (all cases when none is named)
-Prints one line per case: "<case> <milliseconds>". Run with Debian's python3-torch (1.13) and
+Usage: torch_bench.py THREADS [--cpu] [CASE...]   (all cases when none is named)
+Prints one line per case: "<case> <milliseconds>" (with --cpu: the median CPU milliseconds of the
+process, for a shared machine; LossCpuTime.java is the segloss side). Run with Debian's python3-torch (1.13) and
 python3-torchvision (0.14); compare.sh sets OMP_NUM_THREADS as well.
 
 The cross-entropy cases call F.cross_entropy, the mask cases torchvision's roi_align and the
 loss lines of torchvision's maskrcnn_loss; the other losses are written here in torch as
-segmentation_models.pytorch (Dice, Jaccard, Tversky, focal, Lovasz) and PIDNet (OHEM) compute
-them, so both sides do the same work.
+segmentation_models.pytorch (Dice, Jaccard, Tversky, focal, Lovasz, MCC), MONAI (generalized Dice)
+and PIDNet (OHEM) compute them, so both sides do the same work.
 """
 import sys
 import time
@@ -78,6 +79,46 @@ def focal(logits, labels, gamma=2.0):
     return total / c
 
 
+def generalized_dice(logits, labels, smooth=1e-5):
+    """MONAI's GeneralizedDiceLoss(softmax=True) forward lines (square weights, per image, the
+    infinite weights of absent classes replaced by the image's largest) on the masked one-hot."""
+    c = logits.shape[1]
+    prob = logits.softmax(1)
+    target, valid = one_hot_masked(labels, c)
+    prob = prob * valid
+    dims = [2, 3]
+    tp = (prob * target).sum(dims)
+    fp = prob.sum(dims) - tp
+    fn = target.sum(dims) - tp
+    denominator = 2 * (tp + 0.5 * fp + 0.5 * fn)
+    ground = target.sum(dims)
+    w = torch.reciprocal(ground * ground)
+    infs = torch.isinf(w)
+    w[infs] = 0.0
+    w = w + infs * torch.max(w, dim=1)[0].unsqueeze(dim=1)
+    numer = 2.0 * (tp * w).sum(1, keepdim=True) + smooth
+    denom = (denominator * w).sum(1, keepdim=True) + smooth
+    return (1.0 - numer / denom).mean()
+
+
+def mcc(logits, labels, eps=1e-5):
+    """smp's MCCLoss formula on each class's softmax channel against the rest (all classes at
+    once), absent classes counting 0, the mean over the classes."""
+    c = logits.shape[1]
+    prob = logits.softmax(1)
+    target, valid = one_hot_masked(labels, c)
+    prob = prob * valid
+    dims = (0, 2, 3)
+    tp = (prob * target).sum(dims) + eps
+    tn = ((1 - prob) * (1 - target) * valid).sum(dims) + eps
+    fp = (prob * (1 - target)).sum(dims) + eps
+    fn = ((1 - prob) * target).sum(dims) + eps
+    numerator = tp * tn - fp * fn
+    denominator = torch.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
+    loss = 1.0 - numerator / denominator
+    return (loss * (target.sum(dims) > 0).float()).mean()
+
+
 def lovasz(logits, labels):
     """smp's lovasz_softmax(classes="present", per_image=False, ignore=255)."""
     c = logits.shape[1]
@@ -117,13 +158,20 @@ def ohem(logits, labels, thresh=0.7, min_kept=100000):
     return pixel_losses.mean()
 
 
+CPU = "--cpu" in sys.argv
+
+
 def timed(run, repeats, warmup):
+    """The mean wall milliseconds, or with --cpu the median of the process's CPU milliseconds."""
+    clock = time.process_time if CPU else time.perf_counter
     times = []
     for i in range(warmup + repeats):
-        start = time.perf_counter()
+        start = clock()
         run()
         if i >= warmup:
-            times.append(time.perf_counter() - start)
+            times.append(clock() - start)
+    if CPU:
+        return 1000 * sorted(times)[len(times) // 2]
     return 1000 * sum(times) / len(times)
 
 
@@ -208,6 +256,8 @@ def cases():
         "jaccard_8x21x128x128": lambda: forward_backward(jaccard, [logits], labels),
         "tversky_8x21x128x128": lambda: forward_backward(tversky, [logits], labels),
         "focal_8x21x128x128": lambda: forward_backward(focal, [logits], labels),
+        "gdl_8x21x128x128": lambda: forward_backward(generalized_dice, [logits], labels),
+        "mcc_8x21x128x128": lambda: forward_backward(mcc, [logits], labels),
         "lovasz_8x21x128x128": lambda: forward_backward(lovasz, [logits], labels,
                                                         repeats=5, warmup=2),
         "ohem_8x21x128x128": lambda: forward_backward(ohem, [logits], labels),
@@ -228,7 +278,7 @@ def main():
     threads = int(sys.argv[1]) if len(sys.argv) > 1 else 2
     torch.set_num_threads(threads)
     table = cases()
-    for name in sys.argv[2:] or table:
+    for name in [a for a in sys.argv[2:] if a != "--cpu"] or table:
         print("%s %.3f" % (name, table[name]()), flush=True)
 
 

@@ -33,6 +33,8 @@ public class LossBenchmark {
         "jaccard_8x21x128x128",
         "tversky_8x21x128x128",
         "focal_8x21x128x128",
+        "gdl_8x21x128x128",
+        "mcc_8x21x128x128",
         "lovasz_8x21x128x128",
         "ohem_8x21x128x128",
         "bce_8x21x128x128",

@@ -12,10 +12,12 @@ import io.github.segloss.loss.BinaryCrossEntropyLoss;
 import io.github.segloss.loss.DeepSupervisionLoss;
 import io.github.segloss.loss.DiceLoss;
 import io.github.segloss.loss.FocalLoss;
+import io.github.segloss.loss.GeneralizedDiceLoss;
 import io.github.segloss.loss.JaccardLoss;
 import io.github.segloss.loss.LovaszLoss;
 import io.github.segloss.loss.MaskRcnnMaskLoss;
 import io.github.segloss.loss.MaskedL2Loss;
+import io.github.segloss.loss.MccLoss;
 import io.github.segloss.loss.OhemCrossEntropyLoss;
 import io.github.segloss.loss.OverlapLoss;
 import io.github.segloss.loss.PixelCrossEntropyLoss;
@@ -47,6 +49,8 @@ record LossCase(
         "jaccard_8x21x128x128",
         "tversky_8x21x128x128",
         "focal_8x21x128x128",
+        "gdl_8x21x128x128",
+        "mcc_8x21x128x128",
         "lovasz_8x21x128x128",
         "ohem_8x21x128x128",
         "bce_8x21x128x128",
@@ -101,6 +105,24 @@ record LossCase(
                         manager,
                         shape,
                         FocalLoss.builder()
+                                .setMode(SegmentationMode.MULTICLASS)
+                                .optIgnoreIndex(HostData.IGNORE)
+                                .build(),
+                        null);
+            case "gdl":
+                return classIndex(
+                        manager,
+                        shape,
+                        GeneralizedDiceLoss.builder()
+                                .setMode(SegmentationMode.MULTICLASS)
+                                .optIgnoreIndex(HostData.IGNORE)
+                                .build(),
+                        null);
+            case "mcc":
+                return classIndex(
+                        manager,
+                        shape,
+                        MccLoss.builder()
                                 .setMode(SegmentationMode.MULTICLASS)
                                 .optIgnoreIndex(HostData.IGNORE)
                                 .build(),

@@ -14,10 +14,12 @@ import io.github.segloss.loss.BinaryCrossEntropyLoss;
 import io.github.segloss.loss.DeepSupervisionLoss;
 import io.github.segloss.loss.DiceLoss;
 import io.github.segloss.loss.FocalLoss;
+import io.github.segloss.loss.GeneralizedDiceLoss;
 import io.github.segloss.loss.JaccardLoss;
 import io.github.segloss.loss.LovaszLoss;
 import io.github.segloss.loss.MaskRcnnMaskLoss;
 import io.github.segloss.loss.MaskedL2Loss;
+import io.github.segloss.loss.MccLoss;
 import io.github.segloss.loss.OhemCrossEntropyLoss;
 import io.github.segloss.loss.PixelCrossEntropyLoss;
 import io.github.segloss.loss.SegmentationMode;
@@ -159,6 +161,28 @@ public class CheckFiniteTest extends EngineTest {
                                                 TverskyLoss.builder().setMode(multiclass),
                                                 on,
                                                 TverskyLoss.Builder::optCheckFinite)
+                                        .build(),
+                        CheckFiniteTest::classLabels,
+                        1,
+                        "logits"),
+                new Subject(
+                        "GeneralizedDiceLoss",
+                        on ->
+                                check(
+                                                GeneralizedDiceLoss.builder().setMode(multiclass),
+                                                on,
+                                                GeneralizedDiceLoss.Builder::optCheckFinite)
+                                        .build(),
+                        CheckFiniteTest::classLabels,
+                        1,
+                        "logits"),
+                new Subject(
+                        "MccLoss",
+                        on ->
+                                check(
+                                                MccLoss.builder().setMode(multiclass),
+                                                on,
+                                                MccLoss.Builder::optCheckFinite)
                                         .build(),
                         CheckFiniteTest::classLabels,
                         1,

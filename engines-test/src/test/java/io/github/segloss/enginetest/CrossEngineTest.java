@@ -12,9 +12,11 @@ import io.github.segloss.loss.BinaryCrossEntropyLoss;
 import io.github.segloss.loss.DeepSupervisionLoss;
 import io.github.segloss.loss.DiceLoss;
 import io.github.segloss.loss.FocalLoss;
+import io.github.segloss.loss.GeneralizedDiceLoss;
 import io.github.segloss.loss.LovaszLoss;
 import io.github.segloss.loss.MaskRcnnMaskLoss;
 import io.github.segloss.loss.MaskedL2Loss;
+import io.github.segloss.loss.MccLoss;
 import io.github.segloss.loss.OhemCrossEntropyLoss;
 import io.github.segloss.loss.PixelCrossEntropyLoss;
 import io.github.segloss.loss.SegmentationMode;
@@ -231,6 +233,25 @@ public class CrossEngineTest {
                         LovaszLoss.builder()
                                 .setMode(SegmentationMode.MULTICLASS)
                                 .optPerImage(true)
+                                .optIgnoreIndex(255)
+                                .build())
+            },
+            {
+                "generalized Dice per image, square, no background, ignore",
+                logitsOnly(
+                        GeneralizedDiceLoss.builder()
+                                .setMode(SegmentationMode.MULTICLASS)
+                                .optIncludeBackground(false)
+                                .optSmoothNumerator(1e-3f)
+                                .optIgnoreIndex(255)
+                                .build())
+            },
+            {
+                "MCC multiclass, class weights, ignore",
+                logitsOnly(
+                        MccLoss.builder()
+                                .setMode(SegmentationMode.MULTICLASS)
+                                .optClassWeights(1f, 2f, 0.5f, 1f, 3f)
                                 .optIgnoreIndex(255)
                                 .build())
             },

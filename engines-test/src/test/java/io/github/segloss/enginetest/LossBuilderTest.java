@@ -10,10 +10,12 @@ import io.github.segloss.loss.BinaryCrossEntropyLoss;
 import io.github.segloss.loss.DeepSupervisionLoss;
 import io.github.segloss.loss.DiceLoss;
 import io.github.segloss.loss.FocalLoss;
+import io.github.segloss.loss.GeneralizedDiceLoss;
 import io.github.segloss.loss.JaccardLoss;
 import io.github.segloss.loss.LovaszLoss;
 import io.github.segloss.loss.MaskRcnnMaskLoss;
 import io.github.segloss.loss.MaskedL2Loss;
+import io.github.segloss.loss.MccLoss;
 import io.github.segloss.loss.OhemCrossEntropyLoss;
 import io.github.segloss.loss.PixelCrossEntropyLoss;
 import io.github.segloss.loss.SegmentationMode;
@@ -49,6 +51,10 @@ public class LossBuilderTest extends EngineTest {
         assertEquals(TverskyLoss.builder().setMode(MULTICLASS).build().getName(), "TverskyLoss");
         assertEquals(FocalLoss.builder().setMode(MULTICLASS).build().getName(), "FocalLoss");
         assertEquals(LovaszLoss.builder().setMode(MULTICLASS).build().getName(), "LovaszLoss");
+        assertEquals(
+                GeneralizedDiceLoss.builder().setMode(MULTICLASS).build().getName(),
+                "GeneralizedDiceLoss");
+        assertEquals(MccLoss.builder().setMode(MULTICLASS).build().getName(), "MccLoss");
         assertEquals(BinaryCrossEntropyLoss.builder().build().getName(), "BinaryCrossEntropyLoss");
         assertEquals(MaskRcnnMaskLoss.builder().build().getName(), "MaskRcnnMaskLoss");
         assertEquals(MaskedL2Loss.builder().build().getName(), "MaskedL2Loss");
@@ -126,7 +132,9 @@ public class LossBuilderTest extends EngineTest {
                 List.of(
                         () -> DiceLoss.builder().setMode(MULTICLASS).build(),
                         () -> FocalLoss.builder().setMode(MULTICLASS).build(),
-                        () -> LovaszLoss.builder().setMode(MULTICLASS).build());
+                        () -> LovaszLoss.builder().setMode(MULTICLASS).build(),
+                        () -> GeneralizedDiceLoss.builder().setMode(MULTICLASS).build(),
+                        () -> MccLoss.builder().setMode(MULTICLASS).build());
         for (Supplier<Loss> loss : byDefault) {
             Expect.illegalArgument(
                     () -> evaluate(loss.get(), ignored, logits), loss.get().getName(), "255");
@@ -144,7 +152,9 @@ public class LossBuilderTest extends EngineTest {
                         DiceLoss::builder,
                         JaccardLoss::builder,
                         TverskyLoss::builder,
-                        FocalLoss::builder);
+                        FocalLoss::builder,
+                        GeneralizedDiceLoss::builder,
+                        MccLoss::builder);
         for (Supplier<WeightedPixelLossBuilder<?>> builder : builders) {
             Expect.illegalArgument(
                     () -> builder.get().optClassWeights(1f, -1f),

@@ -10,10 +10,12 @@ import io.github.segloss.loss.BinaryCrossEntropyLoss;
 import io.github.segloss.loss.DeepSupervisionLoss;
 import io.github.segloss.loss.DiceLoss;
 import io.github.segloss.loss.FocalLoss;
+import io.github.segloss.loss.GeneralizedDiceLoss;
 import io.github.segloss.loss.JaccardLoss;
 import io.github.segloss.loss.LovaszLoss;
 import io.github.segloss.loss.MaskRcnnMaskLoss;
 import io.github.segloss.loss.MaskedL2Loss;
+import io.github.segloss.loss.MccLoss;
 import io.github.segloss.loss.OhemCrossEntropyLoss;
 import io.github.segloss.loss.PixelCrossEntropyLoss;
 import io.github.segloss.loss.PointSampledMaskLoss;
@@ -195,6 +197,38 @@ final class LossCatalog {
                         LossCatalog::sameShape,
                         1,
                         SHAPE),
+                new Entry(
+                        "generalized Dice, no background",
+                        GeneralizedDiceLoss.builder()
+                                .setMode(multiclass)
+                                .optIncludeBackground(false)
+                                .optIgnoreIndex(255)
+                                .build(),
+                        LossCatalog::classLabels,
+                        1,
+                        SHAPE),
+                new Entry(
+                        "generalized Dice multilabel, pooled, simple",
+                        GeneralizedDiceLoss.builder()
+                                .setMode(multilabel)
+                                .optPerImage(false)
+                                .optWeightType(GeneralizedDiceLoss.WeightType.SIMPLE)
+                                .build(),
+                        LossCatalog::sameShape,
+                        1,
+                        SHAPE),
+                new Entry(
+                        "MCC multiclass",
+                        MccLoss.builder().setMode(multiclass).optIgnoreIndex(255).build(),
+                        LossCatalog::classLabels,
+                        1,
+                        SHAPE),
+                new Entry(
+                        "MCC binary",
+                        MccLoss.builder().setMode(SegmentationMode.BINARY).build(),
+                        m -> new NDList(binary(m, binaryShape)),
+                        1,
+                        binaryShape),
                 new Entry(
                         "Mask R-CNN mask",
                         MaskRcnnMaskLoss.builder().build(),

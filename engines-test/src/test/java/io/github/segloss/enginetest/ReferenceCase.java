@@ -54,7 +54,8 @@ public record ReferenceCase(
         "/reference/generated-monai.json",
         "/reference/generated-point.json",
         "/reference/golden-public-metrics.json",
-        "/reference/generated-metrics.json"
+        "/reference/generated-metrics.json",
+        "/reference/generated-gdl-mcc.json"
     };
 
     /**

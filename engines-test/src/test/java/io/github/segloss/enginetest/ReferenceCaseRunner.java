@@ -14,10 +14,12 @@ import io.github.segloss.loss.BinaryCrossEntropyLoss;
 import io.github.segloss.loss.DeepSupervisionLoss;
 import io.github.segloss.loss.DiceLoss;
 import io.github.segloss.loss.FocalLoss;
+import io.github.segloss.loss.GeneralizedDiceLoss;
 import io.github.segloss.loss.JaccardLoss;
 import io.github.segloss.loss.LovaszLoss;
 import io.github.segloss.loss.MaskRcnnMaskLoss;
 import io.github.segloss.loss.MaskedL2Loss;
+import io.github.segloss.loss.MccLoss;
 import io.github.segloss.loss.OhemCrossEntropyLoss;
 import io.github.segloss.loss.OverlapLoss;
 import io.github.segloss.loss.PixelCrossEntropyLoss;
@@ -72,7 +74,9 @@ final class ReferenceCaseRunner {
                     "PointSampling.sample",
                     "PointSampling.mostUncertain",
                     "PointSampledMaskLoss",
-                    "BilinearResize");
+                    "BilinearResize",
+                    "GeneralizedDiceLoss",
+                    "MccLoss");
 
     private final String engine;
     private final NDManager manager;
@@ -378,6 +382,10 @@ final class ReferenceCaseRunner {
                     outputs.put("output", out);
                     return out.mul(c.input("upstream").toFloat(manager)).sum();
                 };
+            case "GeneralizedDiceLoss":
+                return singleLogits(c, grads, generalizedDice(p));
+            case "MccLoss":
+                return singleLogits(c, grads, mcc(p));
             default:
                 throw new IllegalStateException("no runner for " + c.loss());
         }
@@ -497,6 +505,53 @@ final class ReferenceCaseRunner {
         }
         if (p.has("softmax")) {
             builder.optSoftmax(p.get("softmax").getAsBoolean());
+        }
+        if (p.has("fromLogits")) {
+            builder.optFromLogits(p.get("fromLogits").getAsBoolean());
+        }
+        return builder.build();
+    }
+
+    private static Loss generalizedDice(JsonObject p) {
+        GeneralizedDiceLoss.Builder builder =
+                GeneralizedDiceLoss.builder()
+                        .setMode(SegmentationMode.valueOf(p.get("mode").getAsString()));
+        if (p.has("ignoreIndex")) {
+            builder.optIgnoreIndex(p.get("ignoreIndex").getAsInt());
+        }
+        if (p.has("weightType")) {
+            builder.optWeightType(
+                    GeneralizedDiceLoss.WeightType.valueOf(p.get("weightType").getAsString()));
+        }
+        if (p.has("perImage")) {
+            builder.optPerImage(p.get("perImage").getAsBoolean());
+        }
+        if (p.has("includeBackground")) {
+            builder.optIncludeBackground(p.get("includeBackground").getAsBoolean());
+        }
+        if (p.has("smoothNumerator")) {
+            builder.optSmoothNumerator(p.get("smoothNumerator").getAsFloat());
+        }
+        if (p.has("smoothDenominator")) {
+            builder.optSmoothDenominator(p.get("smoothDenominator").getAsFloat());
+        }
+        if (p.has("fromLogits")) {
+            builder.optFromLogits(p.get("fromLogits").getAsBoolean());
+        }
+        return builder.build();
+    }
+
+    private static Loss mcc(JsonObject p) {
+        MccLoss.Builder builder =
+                MccLoss.builder().setMode(SegmentationMode.valueOf(p.get("mode").getAsString()));
+        if (p.has("ignoreIndex")) {
+            builder.optIgnoreIndex(p.get("ignoreIndex").getAsInt());
+        }
+        if (p.has("eps")) {
+            builder.optEps(p.get("eps").getAsFloat());
+        }
+        if (p.has("classWeights")) {
+            builder.optClassWeights(floats(p, "classWeights"));
         }
         if (p.has("fromLogits")) {
             builder.optFromLogits(p.get("fromLogits").getAsBoolean());

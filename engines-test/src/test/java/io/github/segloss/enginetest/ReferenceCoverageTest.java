@@ -37,7 +37,9 @@ public class ReferenceCoverageTest {
                 new BinaryCrossEntropyLossTest(engine),
                 new WeightedSumLossTest(engine),
                 new PointSampledMaskLossTest(engine),
-                new TargetsTest(engine));
+                new TargetsTest(engine),
+                new GeneralizedDiceLossTest(engine),
+                new MccLossTest(engine));
     }
 
     @Test

@@ -11,7 +11,9 @@ import ai.djl.training.loss.Loss;
 import io.github.segloss.loss.DeepSupervisionLoss;
 import io.github.segloss.loss.DiceLoss;
 import io.github.segloss.loss.FocalLoss;
+import io.github.segloss.loss.GeneralizedDiceLoss;
 import io.github.segloss.loss.LovaszLoss;
+import io.github.segloss.loss.MccLoss;
 import io.github.segloss.loss.OhemCrossEntropyLoss;
 import io.github.segloss.loss.PixelCrossEntropyLoss;
 import io.github.segloss.loss.SegmentationMode;
@@ -54,6 +56,14 @@ public class ScopeTest extends EngineTest {
                                 .optIgnoreIndex(255)
                                 .build(),
                         LovaszLoss.builder()
+                                .setMode(SegmentationMode.MULTICLASS)
+                                .optIgnoreIndex(255)
+                                .build(),
+                        GeneralizedDiceLoss.builder()
+                                .setMode(SegmentationMode.MULTICLASS)
+                                .optIgnoreIndex(255)
+                                .build(),
+                        MccLoss.builder()
                                 .setMode(SegmentationMode.MULTICLASS)
                                 .optIgnoreIndex(255)
                                 .build());

@@ -9,6 +9,8 @@
  *       io.github.segloss.loss.DiceLoss}, {@link io.github.segloss.loss.JaccardLoss} and {@link
  *       io.github.segloss.loss.TverskyLoss}, in the modes of {@link
  *       io.github.segloss.loss.SegmentationMode}; {@link io.github.segloss.loss.LovaszLoss}.
+ *   <li>MONAI's {@link io.github.segloss.loss.GeneralizedDiceLoss} (class weights from the target
+ *       volumes) and smp's {@link io.github.segloss.loss.MccLoss} (Matthews correlation).
  *   <li>{@link io.github.segloss.loss.FocalLoss} (smp's sigmoid and MONAI's softmax focal loss) and
  *       {@link io.github.segloss.loss.BinaryCrossEntropyLoss}.
  *   <li>Instance masks: {@link io.github.segloss.loss.MaskRcnnMaskLoss} and {@link

@@ -11,10 +11,12 @@ import io.github.segloss.loss.BinaryCrossEntropyLoss;
 import io.github.segloss.loss.DeepSupervisionLoss;
 import io.github.segloss.loss.DiceLoss;
 import io.github.segloss.loss.FocalLoss;
+import io.github.segloss.loss.GeneralizedDiceLoss;
 import io.github.segloss.loss.JaccardLoss;
 import io.github.segloss.loss.LovaszLoss;
 import io.github.segloss.loss.MaskRcnnMaskLoss;
 import io.github.segloss.loss.MaskedL2Loss;
+import io.github.segloss.loss.MccLoss;
 import io.github.segloss.loss.OhemCrossEntropyLoss;
 import io.github.segloss.loss.OverlapLoss;
 import io.github.segloss.loss.PixelCrossEntropyLoss;
@@ -348,6 +350,111 @@ public class LossFuzzTest extends EngineTest {
                         beta,
                         gamma);
         Bounded reference = OverlapReference.loss(predictions.values(), input.targets(), settings);
+        checkValue(c, loss, labels, predictions, input.type(), reference);
+    }
+
+    @Test
+    public void generalizedDice() {
+        Fuzz.run(engine, manager, "generalizedDice", 200, LossFuzzTest::generalizedDiceCase);
+    }
+
+    private static void generalizedDiceCase(FuzzCase c) {
+        String mode = c.pick("BINARY", "MULTICLASS", "MULTILABEL");
+        boolean fromLogits = c.chance(0.8);
+        Inputs.Segmentation input = Inputs.segmentation(c, mode, fromLogits, 0.2);
+        boolean binary = mode.equals("BINARY");
+        String weightType = c.pick("SQUARE", "SQUARE", "SIMPLE", "UNIFORM");
+        boolean perImage = c.chance(0.6);
+        boolean includeBackground = binary || input.classes() < 2 || c.chance(0.6);
+        float smoothNumerator = c.pick(1e-5f, 1e-5f, 0f, 1e-3f, 0.5f);
+        float smoothDenominator = c.pick(1e-5f, 1e-5f, 0f, 1e-2f, 1f);
+        float[] weights =
+                !binary && c.chance(0.3)
+                        ? Inputs.classWeights(c, input.classes(), "classWeights")
+                        : null;
+        c.describe("weightType", weightType).describe("perImage", perImage);
+        c.describe("includeBackground", includeBackground).describe("fromLogits", fromLogits);
+        c.describe("smoothNumerator", smoothNumerator)
+                .describe("smoothDenominator", smoothDenominator);
+        HostArray predictions = nonFinite(c, input.predictions(), "logits");
+        GeneralizedDiceLoss.Builder builder =
+                GeneralizedDiceLoss.builder()
+                        .setMode(SegmentationMode.valueOf(mode))
+                        .optFromLogits(fromLogits)
+                        .optWeightType(GeneralizedDiceLoss.WeightType.valueOf(weightType))
+                        .optPerImage(perImage)
+                        .optIncludeBackground(includeBackground)
+                        .optSmoothNumerator(smoothNumerator)
+                        .optSmoothDenominator(smoothDenominator)
+                        .optCheckFinite(checkFinite(c));
+        if (input.ignore() != Inputs.NO_IGNORE) {
+            builder.optIgnoreIndex(input.ignore());
+        }
+        if (weights != null) {
+            builder.optClassWeights(weights);
+        }
+        Loss loss = builder.build();
+        NDList labels = new NDList(input.labels().create(c.manager()));
+        if (c.isInvalid()) {
+            expectInvalid(
+                    c, loss, labels, new NDList(predictions.create(c.manager(), input.type())));
+            return;
+        }
+        RegionReference.DiceSettings settings =
+                new RegionReference.DiceSettings(
+                        mode,
+                        fromLogits,
+                        weightType,
+                        perImage,
+                        includeBackground,
+                        smoothNumerator,
+                        smoothDenominator,
+                        weights);
+        Bounded reference =
+                RegionReference.generalizedDice(predictions.values(), input.targets(), settings);
+        checkValue(c, loss, labels, predictions, input.type(), reference);
+    }
+
+    @Test
+    public void mcc() {
+        Fuzz.run(engine, manager, "mcc", 200, LossFuzzTest::mccCase);
+    }
+
+    private static void mccCase(FuzzCase c) {
+        String mode = c.pick("BINARY", "MULTICLASS", "MULTILABEL");
+        boolean fromLogits = c.chance(0.8);
+        Inputs.Segmentation input = Inputs.segmentation(c, mode, fromLogits, 0.2);
+        float eps = c.pick(1e-5f, 1e-5f, 1e-7f, 1e-3f, 1f);
+        float[] weights =
+                !mode.equals("BINARY") && c.chance(0.3)
+                        ? Inputs.classWeights(c, input.classes(), "classWeights")
+                        : null;
+        c.describe("eps", eps).describe("fromLogits", fromLogits);
+        HostArray predictions = nonFinite(c, input.predictions(), "logits");
+        MccLoss.Builder builder =
+                MccLoss.builder()
+                        .setMode(SegmentationMode.valueOf(mode))
+                        .optFromLogits(fromLogits)
+                        .optEps(eps)
+                        .optCheckFinite(checkFinite(c));
+        if (input.ignore() != Inputs.NO_IGNORE) {
+            builder.optIgnoreIndex(input.ignore());
+        }
+        if (weights != null) {
+            builder.optClassWeights(weights);
+        }
+        Loss loss = builder.build();
+        NDList labels = new NDList(input.labels().create(c.manager()));
+        if (c.isInvalid()) {
+            expectInvalid(
+                    c, loss, labels, new NDList(predictions.create(c.manager(), input.type())));
+            return;
+        }
+        Bounded reference =
+                RegionReference.mcc(
+                        predictions.values(),
+                        input.targets(),
+                        new RegionReference.MccSettings(mode, fromLogits, eps, weights));
         checkValue(c, loss, labels, predictions, input.type(), reference);
     }
 

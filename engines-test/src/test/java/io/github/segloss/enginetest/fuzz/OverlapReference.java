@@ -28,7 +28,7 @@ public final class OverlapReference {
             float gamma) {}
 
     /** The probability the loss reads at element (b, k, s): softmax, sigmoid or as given. */
-    private static Bounded[] probabilities(double[] predictions, Targets t, Settings s) {
+    static Bounded[] probabilities(double[] predictions, Targets t, Settings s) {
         Bounded[] p = new Bounded[predictions.length];
         for (int b = 0; b < t.n(); b++) {
             for (int q = 0; q < t.pixels(); q++) {

@@ -17,10 +17,12 @@ import io.github.segloss.loss.BinaryCrossEntropyLoss;
 import io.github.segloss.loss.DeepSupervisionLoss;
 import io.github.segloss.loss.DiceLoss;
 import io.github.segloss.loss.FocalLoss;
+import io.github.segloss.loss.GeneralizedDiceLoss;
 import io.github.segloss.loss.JaccardLoss;
 import io.github.segloss.loss.LovaszLoss;
 import io.github.segloss.loss.MaskRcnnMaskLoss;
 import io.github.segloss.loss.MaskedL2Loss;
+import io.github.segloss.loss.MccLoss;
 import io.github.segloss.loss.OhemCrossEntropyLoss;
 import io.github.segloss.loss.PixelCrossEntropyLoss;
 import io.github.segloss.loss.SegmentationMode;
@@ -203,6 +205,38 @@ public final class GraphCases {
                                 .optReducedThreshold(0.5f)
                                 .optAlpha(0.25f)
                                 .build());
+        multiclass(
+                cases,
+                "generalized_dice_weights_ignore",
+                () ->
+                        GeneralizedDiceLoss.builder()
+                                .setMode(SegmentationMode.MULTICLASS)
+                                .optClassWeights(WEIGHTS)
+                                .optSmoothNumerator(0.5f)
+                                .optIgnoreIndex(IGNORE)
+                                .build());
+        binaryCase(
+                cases,
+                "generalized_dice_binary_pooled",
+                () ->
+                        GeneralizedDiceLoss.builder()
+                                .setMode(SegmentationMode.BINARY)
+                                .optPerImage(false)
+                                .build());
+        multiclass(
+                cases,
+                "mcc_weights_ignore",
+                () ->
+                        MccLoss.builder()
+                                .setMode(SegmentationMode.MULTICLASS)
+                                .optClassWeights(WEIGHTS)
+                                .optEps(1e-3f)
+                                .optIgnoreIndex(IGNORE)
+                                .build());
+        binaryCase(
+                cases,
+                "mcc_binary",
+                () -> MccLoss.builder().setMode(SegmentationMode.BINARY).build());
         multiclass(
                 cases,
                 "lovasz_multiclass_ignore",
