@@ -57,6 +57,21 @@ public class DiceLossTest extends ReferenceCaseTest {
     }
 
     @Test
+    public void softTargetsOfEveryFloatTypeGiveTheSameLoss() {
+        NDArray logits = LossCatalog.values(manager, LossCatalog.SHAPE, 1);
+        NDArray targets = LossCatalog.softTargets(manager).head().toType(DataType.FLOAT16, false);
+        Loss soft = dice(SegmentationMode.MULTILABEL).optSoftLabels(true).build();
+        float expected = value(soft, targets.toType(DataType.FLOAT32, false), logits);
+        for (DataType type : new DataType[] {DataType.FLOAT16, DataType.FLOAT64}) {
+            assertEquals(
+                    value(soft, targets.toType(type, false), logits),
+                    expected,
+                    1e-6f * Math.abs(expected),
+                    "labels " + type);
+        }
+    }
+
+    @Test
     public void softTargetsNeedTheOption() {
         NDArray labels = manager.create(new float[] {0, 1, 0.5f, 1}, new Shape(1, 1, 2, 2));
         Expect.illegalArgument(

@@ -273,6 +273,25 @@ public class PixelCrossEntropyLossTest extends ReferenceCaseTest {
     }
 
     @Test
+    public void probabilitiesOfEveryFloatTypeGiveTheSameLoss() {
+        NDArray logits = LossCatalog.values(manager, new Shape(2, 3, 2, 2), 3);
+        // float16-exact probabilities, so that every type holds the same numbers
+        NDArray targets = probabilities().toType(DataType.FLOAT16, false);
+        PixelCrossEntropyLoss loss = smoothed();
+        float expected =
+                loss.evaluate(
+                                new NDList(targets.toType(DataType.FLOAT32, false)),
+                                new NDList(logits))
+                        .getFloat();
+        for (DataType type : new DataType[] {DataType.FLOAT16, DataType.FLOAT64}) {
+            float value =
+                    loss.evaluate(new NDList(targets.toType(type, false)), new NDList(logits))
+                            .getFloat();
+            assertEquals(value, expected, 1e-6f * Math.abs(expected), "labels " + type);
+        }
+    }
+
+    @Test
     public void rejectsNegativeProbability() {
         NDArray logits = manager.ones(new Shape(2, 3, 2, 2));
         NDArray targets = probabilities();
