@@ -107,8 +107,9 @@ public abstract class OverlapLoss extends Loss {
         this.checkFinite = builder.checkFinite();
     }
 
+    /** The decimal a float was written as (1e-5f as 1e-5, as MONAI's float64 reads it), or 0. */
     private static double orZero(Float value) {
-        return value == null ? 0 : value;
+        return value == null ? 0 : Double.parseDouble(Float.toString(value));
     }
 
     /**
