@@ -33,7 +33,7 @@ def verdict(value, limit):
     return "yes" if value <= limit else "**no**"
 
 
-LIMITS = {"ce": 1.5, "mask_loss": 1.5, "gdl": 1.5, "mcc": 1.5}
+LIMITS = {"ce": 1.5, "ce-prob": 1.5, "mask_loss": 1.5, "gdl": 1.5, "mcc": 1.5}
 
 
 def main():
@@ -61,7 +61,7 @@ def main():
         ref = torch.get(case)
         limit = LIMITS.get(kind, 2.0)
         check_case = case if get("ValidationBenchmark", "validate", "PyTorch", case) else None
-        if check_case is None and kind not in ("bce", "mask_loss", "pspnet"):
+        if check_case is None and kind not in ("bce", "mask_loss", "pspnet", "ce-prob"):
             check_case = "ce_8x21x128x128"  # the class-index check on the same labels
         if kind == "pspnet":
             check = get("ValidationBenchmark", "validate", "PyTorch", "ce_8x21x128x128")

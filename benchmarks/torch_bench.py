@@ -232,6 +232,8 @@ def cases():
     logits, labels, weight = small
     gt_masks, boxes, matched, mask_labels, mask_logits = mask_inputs()
     targets = project(gt_masks, boxes, matched)
+    probabilities = torch.randn(8, 21, 128, 128,
+                                generator=torch.Generator().manual_seed(5)).softmax(1)
     binary_targets = (torch.rand(8, 21, 128, 128, generator=torch.Generator().manual_seed(3))
                       < 0.3).float()
 
@@ -242,6 +244,8 @@ def cases():
         "ce_8x21x128x128": lambda: forward_backward(ce, [logits], labels, weight),
         "ce_2x19x512x1024": lambda: forward_backward(ce, [large[0]], large[1], large[2],
                                                      repeats=5, warmup=2),
+        "ce-prob_8x21x128x128": lambda: forward_backward(
+            lambda x, t: F.cross_entropy(x, t, weight=weight), [logits], probabilities),
         "pspnet_8x21x128x128": lambda: forward_backward(
             lambda main, a, y: F.cross_entropy(main, y, ignore_index=IGNORE)
             + 0.4 * F.cross_entropy(a, y, ignore_index=IGNORE), [logits, aux], labels),

@@ -66,6 +66,33 @@ final class HostData {
     }
 
     /**
+     * Class probabilities {@code (N, C, S)}: per pixel the softmax over the classes of Gaussian
+     * values.
+     *
+     * @param seed the seed
+     * @param n N
+     * @param classes C
+     * @param pixels S
+     * @return the probabilities in row-major order
+     */
+    static float[] probabilities(long seed, long n, int classes, long pixels) {
+        float[] values = gaussian(seed, n * classes * pixels);
+        for (long b = 0; b < n; b++) {
+            for (long q = 0; q < pixels; q++) {
+                double sum = 0;
+                for (int k = 0; k < classes; k++) {
+                    sum += Math.exp(values[(int) ((b * classes + k) * pixels + q)]);
+                }
+                for (int k = 0; k < classes; k++) {
+                    int at = (int) ((b * classes + k) * pixels + q);
+                    values[at] = (float) (Math.exp(values[at]) / sum);
+                }
+            }
+        }
+        return values;
+    }
+
+    /**
      * 0/1 targets, 1 with probability 0.3.
      *
      * @param seed the seed

@@ -27,6 +27,7 @@ public class LossBenchmark {
     @Param({
         "ce_8x21x128x128",
         "ce_2x19x512x1024",
+        "ce-prob_8x21x128x128",
         "pspnet_8x21x128x128",
         "mask_loss_256x81x28x28",
         "dice_8x21x128x128",

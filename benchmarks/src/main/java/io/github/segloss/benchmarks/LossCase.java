@@ -43,6 +43,7 @@ record LossCase(
     static final String[] NAMES = {
         "ce_8x21x128x128",
         "ce_2x19x512x1024",
+        "ce-prob_8x21x128x128",
         "pspnet_8x21x128x128",
         "mask_loss_256x81x28x28",
         "dice_8x21x128x128",
@@ -77,6 +78,27 @@ record LossCase(
                                 .optClassWeights(HostData.classWeights(classes(shape)))
                                 .build(),
                         new SoftmaxCrossEntropyLoss("SoftmaxCrossEntropyLoss", 1, 1, true, true));
+            case "ce-prob":
+                {
+                    // class-probability targets: softmax rows of Gaussian values, as torch_bench.py
+                    NDArray logits = manager.create(HostData.gaussian(1, shape.size()), shape);
+                    NDArray targets =
+                            manager.create(
+                                    HostData.probabilities(
+                                            5,
+                                            shape.get(0),
+                                            classes(shape),
+                                            shape.size() / shape.get(0) / classes(shape)),
+                                    shape);
+                    return new LossCase(
+                            PixelCrossEntropyLoss.builder()
+                                    .optClassWeights(HostData.classWeights(classes(shape)))
+                                    .build(),
+                            new NDList(targets),
+                            new NDList(logits),
+                            null,
+                            null);
+                }
             case "pspnet":
                 {
                     LossCase main = classIndex(manager, shape, DeepSupervisionLoss.pspnet(), null);

@@ -100,6 +100,30 @@ public class CheckFiniteTest extends EngineTest {
                         1,
                         "logits"),
                 new Subject(
+                        "PixelCrossEntropyLoss, class probabilities",
+                        on ->
+                                check(
+                                                PixelCrossEntropyLoss.builder(),
+                                                on,
+                                                PixelCrossEntropyLoss.Builder::optCheckFinite)
+                                        .build(),
+                        LossCatalog::softTargets,
+                        1,
+                        "logits"),
+                new Subject(
+                        "DiceLoss, soft targets",
+                        on ->
+                                check(
+                                                DiceLoss.builder()
+                                                        .setMode(multiclass)
+                                                        .optSoftLabels(true),
+                                                on,
+                                                DiceLoss.Builder::optCheckFinite)
+                                        .build(),
+                        LossCatalog::softTargets,
+                        1,
+                        "logits"),
+                new Subject(
                         "OhemCrossEntropyLoss",
                         on ->
                                 check(

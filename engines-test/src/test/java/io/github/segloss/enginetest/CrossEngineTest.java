@@ -70,6 +70,38 @@ public class CrossEngineTest {
         return manager.create(values, new Shape(count, 4));
     }
 
+    /**
+     * A loss of logits (2, 4, 5, 6) against soft per-class targets (uniform in [0, 1), each pixel's
+     * normalised to sum 1) with 15% of the pixels set to the ignore index 255.
+     */
+    private static Scenario softTargets(Loss loss) {
+        return (m, e, rnd) -> {
+            NDArray logits = normal(m, rnd, 2, 2, 4, 5, 6);
+            int classes = 4;
+            int pixels = 30;
+            float[] values = new float[2 * classes * pixels];
+            for (int n = 0; n < 2; n++) {
+                for (int p = 0; p < pixels; p++) {
+                    boolean ignored = rnd.nextDouble() < 0.15;
+                    float[] row = new float[classes];
+                    float sum = 0;
+                    for (int c = 0; c < classes; c++) {
+                        row[c] = rnd.nextFloat() + 0.01f;
+                        sum += row[c];
+                    }
+                    for (int c = 0; c < classes; c++) {
+                        values[(n * classes + c) * pixels + p] = ignored ? 255 : row[c] / sum;
+                    }
+                }
+            }
+            NDArray labels = m.create(values, new Shape(2, classes, 5, 6));
+            return Gradients.of(
+                    e,
+                    Map.of("logits", logits),
+                    () -> loss.evaluate(new NDList(labels), new NDList(logits)));
+        };
+    }
+
     /** A multiclass loss of logits (3, 5, 7, 9) against labels with 20% ignored pixels. */
     private static Scenario logitsOnly(Loss loss) {
         return (m, e, rnd) -> {
@@ -191,6 +223,49 @@ public class CrossEngineTest {
                                 .setMode(SegmentationMode.MULTICLASS)
                                 .optPerImage(true)
                                 .optSquaredDenominator(true)
+                                .optIgnoreIndex(255)
+                                .build())
+            },
+            {
+                "cross-entropy, class probabilities, weights, smoothing",
+                (Scenario)
+                        (m, e, rnd) -> {
+                            NDArray logits = normal(m, rnd, 2, 3, 4, 5, 6);
+                            NDArray targets = normal(m, rnd, 1, 3, 4, 5, 6).softmax(1);
+                            PixelCrossEntropyLoss loss =
+                                    PixelCrossEntropyLoss.builder()
+                                            .optClassWeights(1f, 2f, 0.5f, 0.1f)
+                                            .optLabelSmoothing(0.15f)
+                                            .build();
+                            return Gradients.of(
+                                    e,
+                                    Map.of("logits", logits),
+                                    () -> loss.evaluate(new NDList(targets), new NDList(logits)));
+                        }
+            },
+            {
+                "Dice, soft targets, per image, MONAI smoothing, ignore",
+                softTargets(
+                        DiceLoss.builder()
+                                .setMode(SegmentationMode.MULTICLASS)
+                                .optSoftLabels(true)
+                                .optPerImage(true)
+                                .optSmoothNumerator(1e-5f)
+                                .optSmoothDenominator(1e-3f)
+                                .optIgnoreIndex(255)
+                                .build())
+            },
+            {
+                "Tversky, soft multilabel targets, squared, ignore",
+                softTargets(
+                        TverskyLoss.builder()
+                                .setMode(SegmentationMode.MULTILABEL)
+                                .optSoftLabels(true)
+                                .optAlpha(0.7f)
+                                .optBeta(0.3f)
+                                .optSquaredDenominator(true)
+                                .optSmoothNumerator(0.5f)
+                                .optSmoothDenominator(1f)
                                 .optIgnoreIndex(255)
                                 .build())
             },

@@ -98,6 +98,19 @@ final class LossCatalog {
         return manager.create(values, shape);
     }
 
+    /**
+     * Soft per-class targets of {@link #SHAPE} in [0, 1], each pixel's summing to 1 (class
+     * probabilities), rounded to float16 so that every label type holds the same numbers.
+     */
+    static NDList softTargets(NDManager manager) {
+        float[] values = new float[Math.toIntExact(SHAPE.size())];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (1 + (i * 7 + i / 16) % 5) / 8f;
+        }
+        NDArray raw = manager.create(values, SHAPE);
+        return new NDList(raw.div(raw.sum(new int[] {1}, true)));
+    }
+
     private static NDList sameShape(NDManager manager) {
         return new NDList(binary(manager, SHAPE));
     }
@@ -121,6 +134,15 @@ final class LossCatalog {
                                 .optLabelSmoothing(0.1f)
                                 .build(),
                         LossCatalog::classLabels,
+                        1,
+                        SHAPE),
+                new Entry(
+                        "cross-entropy, class probabilities, weights and smoothing",
+                        PixelCrossEntropyLoss.builder()
+                                .optClassWeights(1f, 2f, 0.5f)
+                                .optLabelSmoothing(0.1f)
+                                .build(),
+                        LossCatalog::softTargets,
                         1,
                         SHAPE),
                 new Entry(
@@ -155,6 +177,17 @@ final class LossCatalog {
                         "Dice",
                         DiceLoss.builder().setMode(multiclass).optIgnoreIndex(255).build(),
                         LossCatalog::classLabels,
+                        1,
+                        SHAPE),
+                new Entry(
+                        "Dice, soft targets, MONAI's smoothing",
+                        DiceLoss.builder()
+                                .setMode(multiclass)
+                                .optSoftLabels(true)
+                                .optSmoothNumerator(1e-5f)
+                                .optSmoothDenominator(1e-3f)
+                                .build(),
+                        LossCatalog::softTargets,
                         1,
                         SHAPE),
                 new Entry(

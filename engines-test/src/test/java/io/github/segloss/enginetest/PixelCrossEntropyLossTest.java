@@ -4,6 +4,7 @@ import static org.testng.Assert.assertEquals;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.segloss.loss.PixelCrossEntropyLoss;
@@ -13,10 +14,11 @@ import org.testng.annotations.Test;
 
 /**
  * Everything about {@link PixelCrossEntropyLoss} on this engine: its reference cases (class
- * weights, ignore index, label smoothing, all ignored), its label types and layouts, empty input
- * and bad input. The reference values and gradients come from torch 1.13's {@code cross_entropy} in
- * float64 ({@code golden-public-core.json} and {@code generated.json}); {@link ReferenceCaseRunner}
- * checks them.
+ * weights, ignore index, label smoothing, all ignored, class-probability targets), its label types
+ * and layouts, empty input and bad input (also bad probabilities). The reference values and
+ * gradients come from torch 1.13's {@code cross_entropy} in float64 ({@code
+ * golden-public-core.json}, {@code generated.json} and, for probability targets, {@code
+ * generated-soft.json}); {@link ReferenceCaseRunner} checks them.
  */
 public class PixelCrossEntropyLossTest extends ReferenceCaseTest {
 
@@ -201,6 +203,143 @@ public class PixelCrossEntropyLossTest extends ReferenceCaseTest {
         Expect.illegalArgument(
                 () -> weighted().evaluate(new NDList(labels), new NDList(logits)), "labels");
         assertEquals(manager.getManagedArrays().size(), before);
+    }
+
+    /** Class probabilities (2, 3, 2, 2), each pixel's summing to 1. */
+    private NDArray probabilities() {
+        float[] values = new float[24];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (0.1 + 0.8 * Math.abs(Math.sin(1.3 * i)));
+        }
+        NDArray raw = manager.create(values, new Shape(2, 3, 2, 2));
+        return raw.div(raw.sum(new int[] {1}, true));
+    }
+
+    @Test
+    public void oneHotProbabilitiesGiveTheClassIndexLoss() {
+        NDArray logits = LossCatalog.values(manager, new Shape(2, 3, 4, 4), 0);
+        NDArray labels = LossCatalog.classLabels(manager).head();
+        NDArray noIgnored = labels.mul(labels.neq(255).toType(DataType.INT64, false));
+        NDArray oneHot = noIgnored.oneHot(3).transpose(0, 3, 1, 2).toType(DataType.FLOAT32, false);
+        PixelCrossEntropyLoss loss = smoothed();
+        double byIndex = loss.evaluate(new NDList(noIgnored), new NDList(logits)).getFloat();
+        double byProbability = loss.evaluate(new NDList(oneHot), new NDList(logits)).getFloat();
+        Tolerance.assertValue(engine, "ce_one_hot_vs_index", "loss", byProbability, byIndex);
+    }
+
+    @Test
+    public void probabilityTargetsIgnoreNoPixel() {
+        NDArray logits = LossCatalog.values(manager, new Shape(2, 3, 2, 2), 1);
+        NDArray targets = probabilities();
+        // an ignore index, even one inside the classes, leaves probability targets unchanged
+        float plain =
+                PixelCrossEntropyLoss.builder()
+                        .build()
+                        .evaluate(new NDList(targets), new NDList(logits))
+                        .getFloat();
+        float ignoringClass0 =
+                PixelCrossEntropyLoss.builder()
+                        .optIgnoreIndex(0)
+                        .build()
+                        .evaluate(new NDList(targets), new NDList(logits))
+                        .getFloat();
+        assertEquals(ignoringClass0, plain);
+    }
+
+    @Test
+    public void allZeroProbabilitiesGiveZeroWithZeroGradient() {
+        NDArray logits = LossCatalog.values(manager, new Shape(2, 3, 2, 2), 2);
+        NDArray targets = manager.zeros(new Shape(2, 3, 2, 2));
+        Gradients.Result result =
+                Gradients.of(
+                        engine(),
+                        Map.of("logits", logits),
+                        () ->
+                                PixelCrossEntropyLoss.builder()
+                                        .optClassWeights(0.5f, 2f, 1f)
+                                        .build()
+                                        .evaluate(new NDList(targets), new NDList(logits)));
+        assertEquals(result.value(), 0.0);
+        assertEquals(result.grads().get("logits"), new float[24]);
+    }
+
+    @Test
+    public void probabilityTargetsOfNoPixelGiveZero() {
+        NDArray logits = manager.zeros(new Shape(0, 3, 2, 2));
+        NDArray targets = manager.zeros(new Shape(0, 3, 2, 2));
+        NDArray value = smoothed().evaluate(new NDList(targets), new NDList(logits));
+        assertEquals(value.getShape(), new Shape());
+        assertEquals(value.getFloat(), 0f);
+    }
+
+    @Test
+    public void probabilitiesOfEveryFloatTypeGiveTheSameLoss() {
+        NDArray logits = LossCatalog.values(manager, new Shape(2, 3, 2, 2), 3);
+        // float16-exact probabilities, so that every type holds the same numbers
+        NDArray targets = probabilities().toType(DataType.FLOAT16, false);
+        PixelCrossEntropyLoss loss = smoothed();
+        float expected =
+                loss.evaluate(
+                                new NDList(targets.toType(DataType.FLOAT32, false)),
+                                new NDList(logits))
+                        .getFloat();
+        for (DataType type : new DataType[] {DataType.FLOAT16, DataType.FLOAT64}) {
+            float value =
+                    loss.evaluate(new NDList(targets.toType(type, false)), new NDList(logits))
+                            .getFloat();
+            assertEquals(value, expected, 1e-6f * Math.abs(expected), "labels " + type);
+        }
+    }
+
+    @Test
+    public void rejectsNegativeProbability() {
+        NDArray logits = manager.ones(new Shape(2, 3, 2, 2));
+        NDArray targets = probabilities();
+        targets.set(new NDIndex(1, 2, 0, 1), -0.25f);
+        Expect.illegalArgument(
+                () -> weighted().evaluate(new NDList(targets), new NDList(logits)),
+                "PixelCrossEntropyLoss",
+                "labels (class probabilities)",
+                "finite and >= 0",
+                "got -0.25",
+                "at [1, 2, 0, 1]");
+    }
+
+    @Test
+    public void rejectsNaNProbability() {
+        NDArray logits = manager.ones(new Shape(2, 3));
+        NDArray targets =
+                manager.create(new float[] {0.5f, 0.5f, 0, Float.NaN, 1, 0}, new Shape(2, 3));
+        Expect.illegalArgument(
+                () -> smoothed().evaluate(new NDList(targets), new NDList(logits)),
+                "labels (class probabilities)",
+                "got NaN",
+                "at [1, 0]");
+    }
+
+    @Test
+    public void rejectsIntegerProbabilities() {
+        NDArray logits = manager.ones(new Shape(2, 3, 2, 2));
+        NDArray targets = manager.zeros(new Shape(2, 3, 2, 2), DataType.INT32);
+        Expect.illegalArgument(
+                () -> smoothed().evaluate(new NDList(targets), new NDList(logits)),
+                "labels",
+                "(2, 3, 2, 2)",
+                "class probabilities",
+                "floating-point",
+                "int32");
+    }
+
+    @Test
+    public void rejectsProbabilitiesOfAnotherShape() {
+        NDArray logits = manager.ones(new Shape(2, 3, 2, 2));
+        NDArray targets = manager.zeros(new Shape(2, 3, 2, 3));
+        Expect.illegalArgument(
+                () -> smoothed().evaluate(new NDList(targets), new NDList(logits)),
+                "labels of class probabilities",
+                "logits' shape",
+                "(2, 3, 2, 2)",
+                "got (2, 3, 2, 3)");
     }
 
     @Test

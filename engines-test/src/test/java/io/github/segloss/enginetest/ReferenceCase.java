@@ -55,7 +55,8 @@ public record ReferenceCase(
         "/reference/generated-point.json",
         "/reference/golden-public-metrics.json",
         "/reference/generated-metrics.json",
-        "/reference/generated-gdl-mcc.json"
+        "/reference/generated-gdl-mcc.json",
+        "/reference/generated-soft.json"
     };
 
     /**

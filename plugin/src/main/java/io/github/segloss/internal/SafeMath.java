@@ -50,6 +50,18 @@ public final class SafeMath {
     }
 
     /**
+     * Divides a sum by a count known on the host, {@code sum / count}, +0 where the sum is -0 (a
+     * negated sum of zeros).
+     *
+     * @param sum the numerator
+     * @param count the number of terms, > 0
+     * @return the quotient
+     */
+    public static NDArray divideByCount(NDArray sum, long count) {
+        return positiveZero(Scalars.div(sum, count));
+    }
+
+    /**
      * The mean of all elements as their sum times \( 1/n \). The value is {@code mean()}'s; the
      * backward pass of a sum only broadcasts the scalar gradient, where PyTorch's {@code mean}
      * writes \( g/n \) into a full-size array first: one pass fewer over a loss-sized array.

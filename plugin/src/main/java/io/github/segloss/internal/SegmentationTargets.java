@@ -36,6 +36,38 @@ public record SegmentationTargets(NDArray target, NDArray valid, Shape shape) {
      */
     public static SegmentationTargets of(
             SegmentationMode mode, NDArray labels, NDArray logits, int ignoreIndex) {
+        return targets(mode, labels, logits, ignoreIndex, false, false);
+    }
+
+    /**
+     * Validates the labels against the logits for the mode and converts them, accepting soft
+     * targets if asked: with {@code soft}, BINARY and MULTILABEL targets may hold any value in
+     * {@code [0, 1]} (or the ignore index), and MULTICLASS also takes per-class targets of the
+     * logits' shape {@code (N, C, d1..dk)} (C at least 2) in {@code [0, 1]} or the ignore index,
+     * whose ignored elements count nowhere (as in MULTILABEL); class indices are read as without
+     * it.
+     *
+     * @param mode the segmentation mode
+     * @param labels the labels as the mode describes them
+     * @param logits the logits {@code (N, C, d1..dk)}
+     * @param ignoreIndex the ignore label, or {@link ValueChecks#NO_IGNORE}
+     * @param soft whether targets between 0 and 1 are accepted
+     * @return the targets and the valid mask
+     * @throws IllegalArgumentException if shapes or values do not fit the mode
+     */
+    public static SegmentationTargets of(
+            SegmentationMode mode, NDArray labels, NDArray logits, int ignoreIndex, boolean soft) {
+        return targets(mode, labels, logits, ignoreIndex, soft, true);
+    }
+
+    /** {@code softOption}: whether the loss has optSoftLabels, which its errors then suggest. */
+    private static SegmentationTargets targets(
+            SegmentationMode mode,
+            NDArray labels,
+            NDArray logits,
+            int ignoreIndex,
+            boolean soft,
+            boolean softOption) {
         Shapes.requireFloat(logits, "logits", 2, "(N, C, d1..dk)");
         Shape shape = logits.getShape();
         long batch = shape.get(0);
@@ -45,6 +77,17 @@ public record SegmentationTargets(NDArray target, NDArray valid, Shape shape) {
         switch (mode) {
             case MULTICLASS:
                 {
+                    if (softOption && ProbabilityTargets.isPerClass(labels, logits)) {
+                        if (!soft) {
+                            throw new IllegalArgumentException(
+                                    "labels of the logits' shape "
+                                            + shape
+                                            + " are per-class targets, which MULTICLASS mode"
+                                            + " reads only with optSoftLabels(true); class"
+                                            + " indices are (N, d1..dk) or (N, 1, d1..dk)");
+                        }
+                        return binary(labels, logits, ignoreIndex, null, true, true);
+                    }
                     ClassIndexLabels index = ClassIndexLabels.of(labels, logits, ignoreIndex);
                     NDArray valid = index.valid().reshape(batch, 1, pixels);
                     NDArray oneHot =
@@ -64,18 +107,31 @@ public record SegmentationTargets(NDArray target, NDArray valid, Shape shape) {
                                         + shape);
                     }
                     return binary(
-                            labels, logits, ignoreIndex, shape.slice(0, 1).addAll(shape.slice(2)));
+                            labels,
+                            logits,
+                            ignoreIndex,
+                            shape.slice(0, 1).addAll(shape.slice(2)),
+                            soft,
+                            softOption);
                 }
             case MULTILABEL:
-                return binary(labels, logits, ignoreIndex, null);
+                return binary(labels, logits, ignoreIndex, null, soft, softOption);
             default:
                 throw new IllegalArgumentException("unknown mode " + mode);
         }
     }
 
-    /** 0/1 targets of the logits' shape (or {@code squeezed}, the shape without the class axis). */
+    /**
+     * 0/1 targets (any value in [0, 1] if {@code soft}) of the logits' shape (or {@code squeezed},
+     * the shape without the class axis).
+     */
     private static SegmentationTargets binary(
-            NDArray labels, NDArray logits, int ignoreIndex, Shape squeezed) {
+            NDArray labels,
+            NDArray logits,
+            int ignoreIndex,
+            Shape squeezed,
+            boolean soft,
+            boolean softOption) {
         Shape shape = logits.getShape();
         Shape labelShape = labels.getShape();
         if (!labelShape.equals(shape) && (squeezed == null || !labelShape.equals(squeezed))) {
@@ -87,7 +143,13 @@ public record SegmentationTargets(NDArray target, NDArray valid, Shape shape) {
                             + labelShape);
         }
         Shapes.requireNumeric(labels, "labels");
-        ValueChecks.requireClassOrIgnore(labels, "labels", 2, ignoreIndex);
+        if (soft) {
+            ValueChecks.requireRangeOrIgnore(labels, "labels", 0, 1, ignoreIndex);
+        } else if (softOption) {
+            requireHard(labels, ignoreIndex);
+        } else {
+            ValueChecks.requireClassOrIgnore(labels, "labels", 2, ignoreIndex);
+        }
         long batch = shape.get(0);
         long classes = shape.get(1);
         Shape flat = new Shape(batch, classes, shape.size() / Math.max(1, batch * classes));
@@ -97,6 +159,21 @@ public record SegmentationTargets(NDArray target, NDArray valid, Shape shape) {
                         ? values.onesLike()
                         : values.neq(ignoreIndex).toType(logits.getDataType(), false);
         return new SegmentationTargets(values.mul(valid), valid, shape);
+    }
+
+    /** Requires 0/1 targets (or the ignore index), pointing a soft target to optSoftLabels. */
+    private static void requireHard(NDArray labels, int ignoreIndex) {
+        try {
+            ValueChecks.requireClassOrIgnore(labels, "labels", 2, ignoreIndex);
+        } catch (BadValueException e) {
+            if (e.value() > 0 && e.value() < 1) {
+                throw new BadValueException(
+                        e.argument(),
+                        e.value(),
+                        e.getMessage() + "; for soft targets in [0, 1] set optSoftLabels(true)");
+            }
+            throw e;
+        }
     }
 
     /**

@@ -12,7 +12,7 @@ package io.github.segloss.loss;
 public class DiceLoss extends OverlapLoss {
 
     DiceLoss(Builder builder) {
-        super(builder, 0.5f, 0.5f, 1f);
+        super(builder, 0.5f, 0.5f, 1f, MONAI_DICE_SMOOTH_SCALE);
     }
 
     /**

@@ -8,7 +8,7 @@ package io.github.segloss.loss;
 public class JaccardLoss extends OverlapLoss {
 
     JaccardLoss(Builder builder) {
-        super(builder, 1f, 1f, 1f);
+        super(builder, 1f, 1f, 1f, MONAI_DICE_SMOOTH_SCALE);
     }
 
     /**

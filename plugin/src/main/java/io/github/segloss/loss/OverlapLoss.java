@@ -20,8 +20,8 @@ import java.util.Arrays;
  * {@link DiceLoss}, {@link JaccardLoss} and {@link TverskyLoss}).
  *
  * <p>Per class \(c\), with probabilities \(p\) (softmax in MULTICLASS mode, sigmoid otherwise) and
- * 0/1 targets \(t\) pooled over the batch and the pixels (or per image with {@code perImage}),
- * ignored pixels removed from both:
+ * 0/1 targets \(t\) (soft targets in [0, 1] with {@code optSoftLabels(true)}) pooled over the batch
+ * and the pixels (or per image with {@code perImage}), ignored pixels removed from both:
  *
  * <p>\( \ell_c = [\textstyle\sum t_c > 0] \cdot (1 - \mathrm{score}_c) \), or \( -\log
  * \max(\mathrm{score}_c, \varepsilon) \) with {@code logLoss}; a class absent from the targets
@@ -36,10 +36,18 @@ import java.util.Arrays;
  */
 public abstract class OverlapLoss extends Loss {
 
+    /**
+     * MONAI's Dice and Jaccard scores carry a factor 2, \( (2I + s_{nr}) / (\ldots + s_{dr}) \):
+     * their smoothing is twice this score's.
+     */
+    static final double MONAI_DICE_SMOOTH_SCALE = 0.5;
+
     private final SegmentationMode mode;
     private final boolean fromLogits;
     private final int ignoreIndex;
-    private final float smooth;
+    private final double smoothNumerator;
+    private final double smoothDenominator;
+    private final boolean softLabels;
     private final float eps;
     private final boolean logLoss;
     private final int[] classes;
@@ -51,7 +59,14 @@ public abstract class OverlapLoss extends Loss {
     private final float gamma;
     private final boolean checkFinite;
 
-    OverlapLoss(BaseBuilder<?> builder, float alpha, float beta, float gamma) {
+    /**
+     * Creates the loss.
+     *
+     * @param monaiScale what MONAI's {@code smooth_nr} and {@code smooth_dr} are multiplied by to
+     *     give this score's smoothing: 1/2 for MONAI's Dice and Jaccard, whose score is \( (2I +
+     *     s_{nr}) / (\ldots + s_{dr}) \), 1 for its Tversky score
+     */
+    OverlapLoss(BaseBuilder<?> builder, float alpha, float beta, float gamma, double monaiScale) {
         super(builder.name());
         this.mode = builder.mode();
         this.classWeights = builder.classWeights();
@@ -61,7 +76,26 @@ public abstract class OverlapLoss extends Loss {
         }
         this.fromLogits = builder.fromLogits();
         this.ignoreIndex = builder.ignoreIndex();
-        this.smooth = builder.smooth;
+        if (builder.smoothSet
+                && (builder.smoothNumerator != null || builder.smoothDenominator != null)) {
+            throw new IllegalArgumentException(
+                    "set either optSmooth (smp's smooth, got "
+                            + builder.smooth
+                            + ") or optSmoothNumerator/optSmoothDenominator (MONAI's smooth_nr and"
+                            + " smooth_dr, got "
+                            + builder.smoothNumerator
+                            + " and "
+                            + builder.smoothDenominator
+                            + "), not both");
+        }
+        if (builder.smoothNumerator == null && builder.smoothDenominator == null) {
+            this.smoothNumerator = builder.smooth;
+            this.smoothDenominator = builder.smooth;
+        } else {
+            this.smoothNumerator = monaiScale * orZero(builder.smoothNumerator);
+            this.smoothDenominator = monaiScale * orZero(builder.smoothDenominator);
+        }
+        this.softLabels = builder.softLabels;
         this.eps = builder.eps;
         this.logLoss = builder.logLoss;
         this.classes = builder.classes;
@@ -71,6 +105,11 @@ public abstract class OverlapLoss extends Loss {
         this.beta = beta;
         this.gamma = gamma;
         this.checkFinite = builder.checkFinite();
+    }
+
+    /** The decimal a float was written as (1e-5f as 1e-5, as MONAI's float64 reads it), or 0. */
+    private static double orZero(Float value) {
+        return value == null ? 0 : Double.parseDouble(Float.toString(value));
     }
 
     /**
@@ -92,7 +131,7 @@ public abstract class OverlapLoss extends Loss {
         NDArray logits = predictions.head();
         FiniteCheck.requireFinite(checkFinite, logits, "logits");
         SegmentationTargets targets =
-                SegmentationTargets.of(mode, labels.head(), logits, ignoreIndex);
+                SegmentationTargets.of(mode, labels.head(), logits, ignoreIndex, softLabels);
         int numClasses = Math.toIntExact(logits.getShape().get(1));
         NDArray selection = classSelection(numClasses, logits);
         if (EmptyBatch.isEmpty(logits)) { // no element: 0 on every engine (see EmptyBatch)
@@ -104,7 +143,15 @@ public abstract class OverlapLoss extends Loss {
         int[] axes = perImage ? new int[] {2} : new int[] {0, 2};
         NDArray score =
                 TverskyScore.score(
-                        probability, target, axes, alpha, beta, smooth, eps, squaredDenominator);
+                        probability,
+                        target,
+                        axes,
+                        alpha,
+                        beta,
+                        smoothNumerator,
+                        smoothDenominator,
+                        eps,
+                        squaredDenominator);
         NDArray perClass =
                 logLoss ? Scalars.maximum(score, eps).log().neg() : Scalars.sub(1, score);
         NDArray present = target.sum(axes).gt(0).toType(perClass.getDataType(), false);
@@ -164,6 +211,10 @@ public abstract class OverlapLoss extends Loss {
             extends SegmentationLossBuilder<T> {
 
         private float smooth;
+        private boolean smoothSet;
+        private Float smoothNumerator;
+        private Float smoothDenominator;
+        private boolean softLabels;
         private float eps = 1e-7f;
         private boolean logLoss;
         private int[] classes;
@@ -175,7 +226,13 @@ public abstract class OverlapLoss extends Loss {
         }
 
         /**
-         * Sets the smoothing added to the numerator and the denominator of the score (default 0).
+         * Sets the smoothing \(s\) of segmentation_models.pytorch, added to the numerator and the
+         * denominator of the score (default 0): \( (I + s) / (\ldots + s) \). For {@link DiceLoss}
+         * and {@link JaccardLoss} this is MONAI's {@code smooth_nr = smooth_dr = 2s} (MONAI writes
+         * the Dice score as \( (2I + s_{nr}) / (S_p + S_t + s_{dr}) \)); for {@link TverskyLoss} it
+         * is MONAI's {@code smooth_nr = smooth_dr = s}. It excludes {@link #optSmoothNumerator} and
+         * {@link #optSmoothDenominator}: setting both kinds makes {@code build()} throw an {@link
+         * IllegalArgumentException}.
          *
          * @param smooth the smoothing, >= 0
          * @return this builder
@@ -183,6 +240,62 @@ public abstract class OverlapLoss extends Loss {
         public T optSmooth(float smooth) {
             Settings.requireFiniteNonNegative("smooth", smooth);
             this.smooth = smooth;
+            this.smoothSet = true;
+            return self();
+        }
+
+        /**
+         * Sets MONAI's {@code smooth_nr}, the smoothing of the numerator, unchanged: the Dice score
+         * becomes \( (2I + s_{nr}) / (S_p + S_t + s_{dr}) \), the Jaccard score \( (2I + s_{nr}) /
+         * (2(S_p + S_t - I) + s_{dr}) \) and the Tversky score \( (I + s_{nr}) / (I + \alpha FP +
+         * \beta FN + s_{dr}) \), as in MONAI's {@code DiceLoss}, {@code DiceLoss(jaccard=True)} and
+         * {@code TverskyLoss}. An unset {@link #optSmoothDenominator} is then 0 (MONAI's default is
+         * 1e-5 for both). {@link #optSmooth optSmooth(s)} is {@code smooth_nr = smooth_dr = 2s} for
+         * Dice and Jaccard and {@code = s} for Tversky; setting both kinds makes {@code build()}
+         * throw an {@link IllegalArgumentException}.
+         *
+         * @param smoothNumerator MONAI's {@code smooth_nr}, finite and >= 0
+         * @return this builder
+         */
+        public T optSmoothNumerator(float smoothNumerator) {
+            Settings.requireFiniteNonNegative("smoothNumerator", smoothNumerator);
+            this.smoothNumerator = smoothNumerator;
+            return self();
+        }
+
+        /**
+         * Sets MONAI's {@code smooth_dr}, the smoothing of the denominator, unchanged (see {@link
+         * #optSmoothNumerator} for the scores). An unset {@link #optSmoothNumerator} is then 0.
+         * {@link #optSmooth optSmooth(s)} is {@code smooth_nr = smooth_dr = 2s} for Dice and
+         * Jaccard and {@code = s} for Tversky; setting both kinds makes {@code build()} throw an
+         * {@link IllegalArgumentException}. The denominator stays bounded below by {@link #optEps}.
+         *
+         * @param smoothDenominator MONAI's {@code smooth_dr}, finite and >= 0
+         * @return this builder
+         */
+        public T optSmoothDenominator(float smoothDenominator) {
+            Settings.requireFiniteNonNegative("smoothDenominator", smoothDenominator);
+            this.smoothDenominator = smoothDenominator;
+            return self();
+        }
+
+        /**
+         * Sets whether the targets may be soft, any value in [0, 1] (default false: 0/1 targets and
+         * class indices only, so that a stray fraction, e.g. of a bilinearly resized mask, is an
+         * error). With it, BINARY and MULTILABEL labels may hold values in [0, 1] (or the ignore
+         * index), and MULTICLASS mode also takes per-class targets of the logits' shape {@code (N,
+         * C, d1..dk)} (C at least 2) with values in [0, 1] or the ignore index, each ignored
+         * element counting nowhere, as in MULTILABEL; class indices are still read as usual. The
+         * score is MONAI's {@code soft_label=True} formula (JDTLosses), which this loss always
+         * computes: the intersection \( I = (\sum p + \sum t - \sum |p - t|) / 2 \) (\( \sum p t \)
+         * for 0/1 targets), or \( \sum p t \) with {@link #optSquaredDenominator}. A class counts
+         * as present where its targets sum above 0.
+         *
+         * @param softLabels true to accept soft targets
+         * @return this builder
+         */
+        public T optSoftLabels(boolean softLabels) {
+            this.softLabels = softLabels;
             return self();
         }
 

@@ -7,6 +7,7 @@ import io.github.segloss.internal.ClassIndexLabels;
 import io.github.segloss.internal.EmptyBatch;
 import io.github.segloss.internal.EvaluationInputs;
 import io.github.segloss.internal.FiniteCheck;
+import io.github.segloss.internal.ProbabilityTargets;
 import io.github.segloss.internal.SafeMath;
 import io.github.segloss.internal.Scalars;
 import io.github.segloss.internal.Settings;
@@ -33,6 +34,21 @@ import io.github.segloss.internal.Shapes;
  * holding whole numbers; each must be a class in {@code [0, C)} or the ignore index, else {@link
  * #evaluate} throws an {@link IllegalArgumentException}. The loss reads the first prediction of the
  * {@link NDList} it is given.
+ *
+ * <p><b>Class-probability targets.</b> Labels of the logits' shape {@code (N, C, d1..dk)} (with \(C
+ * \ge 2\)) are class probabilities \(t\), as in {@code cross_entropy} since PyTorch 1.10: the shape
+ * alone decides, as in PyTorch (with one class the {@code (N, 1, d1..dk)} layout stays class
+ * indices; the loss is 0 either way). With \(P = N d_1 \cdots d_k\) the number of pixels and \( t'
+ * = (1 - \varepsilon) t + \varepsilon / C \):
+ *
+ * <p>\( L = \dfrac{1}{P} \sum_i \sum_c w_c\, t'_{ic} (-\log p_{ic}) \)
+ *
+ * <p>The denominator is PyTorch's: the number of pixels, not a sum of weights. The probabilities
+ * must be floating-point, finite and \( \ge 0 \); rows need not sum to 1 (PyTorch does not require
+ * it either). The ignore index does not apply: every pixel counts in \(P\), also one whose targets
+ * are all 0 (it adds nothing to the sum without smoothing), exactly as in PyTorch. Without pixels
+ * the loss is 0 (PyTorch: NaN). Float labels of the logits' rank and classes but another shape are
+ * rejected as misshapen probabilities.
  */
 public class PixelCrossEntropyLoss extends Loss {
 
@@ -104,6 +120,12 @@ public class PixelCrossEntropyLoss extends Loss {
         FiniteCheck.requireFinite(checkFinite, logits, "logits");
         Shapes.requireFloat(logits, "logits", 2, "(N, C) or (N, C, d1..dk)");
         int numClasses = Math.toIntExact(logits.getShape().get(1));
+        if (ProbabilityTargets.isPerClass(labels.head(), logits)) {
+            return probabilityTargets(labels.head(), logits, numClasses);
+        }
+        if (ProbabilityTargets.misshapen(labels.head(), logits)) {
+            throw ProbabilityTargets.shapeError(labels.head(), logits);
+        }
         // The fewest passes DJL allows: one log-softmax over the logits and one gather of the
         // target class (no one-hot, no copy); the ignore label, the class weights and the label
         // check act on the (N, 1, ...) labels only.
@@ -136,6 +158,29 @@ public class PixelCrossEntropyLoss extends Loss {
         return labelSmoothing > 0
                 ? SafeMath.safeDivide(numerator, pixelWeight.sum())
                 : SafeMath.divideByCount(numerator, pixelWeight.sum());
+    }
+
+    /**
+     * The loss of class-probability targets, torch's {@code cross_entropy} with probability
+     * targets: \( -\sum_i \sum_c w_c t'_{ic} \log p_{ic} \) divided by the number of pixels, \( t'
+     * = (1 - \varepsilon) t + \varepsilon / C \).
+     */
+    private NDArray probabilityTargets(NDArray labels, NDArray logits, int numClasses) {
+        NDArray target = ProbabilityTargets.probabilities(labels, logits);
+        if (EmptyBatch.isEmpty(logits)) { // no pixel: 0 (torch gives NaN)
+            return EmptyBatch.loss(logits, "classWeights", classWeights);
+        }
+        if (labelSmoothing > 0) {
+            target =
+                    Scalars.add(
+                            Scalars.mul(target, 1 - (double) labelSmoothing),
+                            (double) labelSmoothing / numClasses);
+        }
+        if (classWeights != null) {
+            target = target.mul(Settings.onClassAxis("classWeights", classWeights, logits, true));
+        }
+        NDArray sum = SafeMath.logSoftmax(logits).mul(target).sum().neg();
+        return SafeMath.divideByCount(sum, logits.size() / numClasses);
     }
 
     /**

@@ -11,7 +11,7 @@ import io.github.segloss.internal.Settings;
 public class TverskyLoss extends OverlapLoss {
 
     TverskyLoss(Builder builder) {
-        super(builder, builder.alpha, builder.beta, builder.gamma);
+        super(builder, builder.alpha, builder.beta, builder.gamma, 1);
     }
 
     /**

@@ -12,11 +12,15 @@ public final class OverlapReference {
 
     private OverlapReference() {}
 
-    /** The settings of an overlap loss. */
+    /**
+     * The settings of an overlap loss; the score's smoothing is \( s_n \) in the numerator, \( s_d
+     * \) in the denominator (both smp's {@code smooth} unless set apart).
+     */
     record Settings(
             String mode,
             boolean fromLogits,
-            float smooth,
+            double smoothNumerator,
+            double smoothDenominator,
             float eps,
             boolean logLoss,
             int[] classes,
@@ -25,7 +29,38 @@ public final class OverlapReference {
             boolean squared,
             float alpha,
             float beta,
-            float gamma) {}
+            float gamma) {
+
+        /** Settings with smp's one smoothing term. */
+        Settings(
+                String mode,
+                boolean fromLogits,
+                float smooth,
+                float eps,
+                boolean logLoss,
+                int[] classes,
+                float[] classWeights,
+                boolean perImage,
+                boolean squared,
+                float alpha,
+                float beta,
+                float gamma) {
+            this(
+                    mode,
+                    fromLogits,
+                    smooth,
+                    smooth,
+                    eps,
+                    logLoss,
+                    classes,
+                    classWeights,
+                    perImage,
+                    squared,
+                    alpha,
+                    beta,
+                    gamma);
+        }
+    }
 
     /** The probability the loss reads at element (b, k, s): softmax, sigmoid or as given. */
     static Bounded[] probabilities(double[] predictions, Targets t, Settings s) {
@@ -52,9 +87,9 @@ public final class OverlapReference {
     /**
      * The loss: per class (and per image with {@code perImage}) \( S_p = \sum p \), \( S_t = \sum t
      * \), \( I = (S_p + S_t - \sum |p - t|)/2 \) (squared: \( \sum p^2, \sum t^2, \sum pt \)),
-     * score \( (I + s)/\max(I + \alpha(S_p - I) + \beta(S_t - I) + s, \varepsilon) \), loss \( 1 -
-     * \mathrm{score} \) or \( -\log\max(\mathrm{score}, \varepsilon) \) for classes present in the
-     * targets (else 0), the mean over the images, the weighted mean over the selected classes,
+     * score \( (I + s_n)/\max(I + \alpha(S_p - I) + \beta(S_t - I) + s_d, \varepsilon) \), loss \(
+     * 1 - \mathrm{score} \) or \( -\log\max(\mathrm{score}, \varepsilon) \) for classes present in
+     * the targets (else 0), the mean over the images, the weighted mean over the selected classes,
      * raised to \( \gamma \).
      *
      * @param predictions the predictions (N, C, S)
@@ -101,9 +136,9 @@ public final class OverlapReference {
                         intersection
                                 .plus(sumP.minus(intersection).times(s.alpha()))
                                 .plus(sumT.minus(intersection).times(s.beta()))
-                                .plus(s.smooth())
+                                .plus(s.smoothDenominator())
                                 .max(s.eps());
-                Bounded score = intersection.plus(s.smooth()).div(denominator);
+                Bounded score = intersection.plus(s.smoothNumerator()).div(denominator);
                 Bounded loss =
                         s.logLoss() ? score.max(s.eps()).log().neg() : Bounded.ONE.minus(score);
                 boolean present = sumT.v() > 0;

@@ -71,6 +71,22 @@ public final class GraphCases {
                                 .optLabelSmoothing(0.1f)
                                 .optIgnoreIndex(IGNORE)
                                 .build());
+        softTargets(
+                cases,
+                "ce_probabilities_weights_smoothing",
+                PixelCrossEntropyLoss.builder()
+                        .optClassWeights(WEIGHTS)
+                        .optLabelSmoothing(0.1f)
+                        .build());
+        softTargets(
+                cases,
+                "dice_soft_targets_monai_smoothing",
+                DiceLoss.builder()
+                        .setMode(SegmentationMode.MULTICLASS)
+                        .optSoftLabels(true)
+                        .optSmoothNumerator(1e-5f)
+                        .optSmoothDenominator(1e-3f)
+                        .build());
         DeepSupervisionLoss pspnet = DeepSupervisionLoss.pspnet();
         cases.add(
                 new GraphCase(
@@ -300,6 +316,18 @@ public final class GraphCases {
                                 loss(
                                         instance::evaluate,
                                         new NDList(classLabels(m, 2, CLASSES, ignore, LABELS)),
+                                        new NDList(normal(m, 1, 2f, LOGITS)))));
+    }
+
+    /** A loss of soft per-class targets in [0, 1) of the logits' shape. */
+    private static void softTargets(List<GraphCase> cases, String name, Loss loss) {
+        cases.add(
+                new GraphCase(
+                        name,
+                        m ->
+                                loss(
+                                        loss::evaluate,
+                                        new NDList(uniform(m, 3, LOGITS)),
                                         new NDList(normal(m, 1, 2f, LOGITS)))));
     }
 
