@@ -11,6 +11,9 @@
  *       io.github.segloss.loss.SegmentationMode}; {@link io.github.segloss.loss.LovaszLoss}.
  *   <li>{@link io.github.segloss.loss.FocalLoss} (sigmoid and softmax) and {@link
  *       io.github.segloss.loss.BinaryCrossEntropyLoss}.
+ *   <li>Distance-based: {@link io.github.segloss.loss.BoundaryLoss} (Kervadec et al.) and {@link
+ *       io.github.segloss.loss.HausdorffDTLoss} (MONAI's), on the maps of {@link
+ *       io.github.segloss.target.DistanceMaps}.
  *   <li>Instance masks: {@link io.github.segloss.loss.MaskRcnnMaskLoss}; regression: {@link
  *       io.github.segloss.loss.MaskedL2Loss}.
  *   <li>Combinations: {@link io.github.segloss.loss.DeepSupervisionLoss} (one {@link

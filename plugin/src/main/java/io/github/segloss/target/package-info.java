@@ -2,6 +2,8 @@
  * Targets and resampling for the segmentation losses, differentiable on every engine: {@link
  * io.github.segloss.target.RoiAlign} (torchvision's RoI Align as interpolation-matrix products),
  * {@link io.github.segloss.target.MaskTargets} (Mask R-CNN mask targets) and {@link
- * io.github.segloss.target.BilinearResize} (PyTorch's bilinear interpolate).
+ * io.github.segloss.target.BilinearResize} (PyTorch's bilinear interpolate); and {@link
+ * io.github.segloss.target.DistanceMaps} (scipy's exact Euclidean distance transform and the
+ * distance maps of the distance-based losses, on the host and for any engine, not differentiable).
  */
 package io.github.segloss.target;
