@@ -52,7 +52,8 @@ public record ReferenceCase(
         "/reference/golden-public-family.json",
         "/reference/generated.json",
         "/reference/golden-public-metrics.json",
-        "/reference/generated-metrics.json"
+        "/reference/generated-metrics.json",
+        "/reference/generated-distance.json"
     };
 
     /**

@@ -65,7 +65,12 @@ final class ReferenceCaseRunner {
                     "LovaszLoss",
                     "OhemCrossEntropyLoss",
                     "WeightedSumLoss",
-                    "BilinearResize");
+                    "BilinearResize",
+                    "DistanceMaps.euclidean",
+                    "DistanceMaps.signedPerClass",
+                    "DistanceMaps.distanceField",
+                    "BoundaryLoss",
+                    "HausdorffDTLoss");
 
     private final String engine;
     private final NDManager manager;
@@ -308,6 +313,12 @@ final class ReferenceCaseRunner {
                     outputs.put("output", out);
                     return out.mul(c.input("upstream").toFloat(manager)).sum();
                 };
+            case "DistanceMaps.euclidean":
+            case "DistanceMaps.signedPerClass":
+            case "DistanceMaps.distanceField":
+            case "BoundaryLoss":
+            case "HausdorffDTLoss":
+                return new DistanceCases(manager).function(c, grads, outputs);
             default:
                 throw new IllegalStateException("no runner for " + c.loss());
         }
@@ -396,7 +407,7 @@ final class ReferenceCaseRunner {
         return builder.build();
     }
 
-    private static int[] ints(JsonObject p, String key) {
+    static int[] ints(JsonObject p, String key) {
         int[] values = new int[p.getAsJsonArray(key).size()];
         for (int i = 0; i < values.length; i++) {
             values[i] = p.getAsJsonArray(key).get(i).getAsInt();
@@ -404,7 +415,7 @@ final class ReferenceCaseRunner {
         return values;
     }
 
-    private static float[] floats(JsonObject p, String key) {
+    static float[] floats(JsonObject p, String key) {
         float[] values = new float[p.getAsJsonArray(key).size()];
         for (int i = 0; i < values.length; i++) {
             values[i] = p.getAsJsonArray(key).get(i).getAsFloat();

@@ -36,7 +36,10 @@ public class ReferenceCoverageTest {
                 new OhemCrossEntropyLossTest(engine),
                 new BinaryCrossEntropyLossTest(engine),
                 new WeightedSumLossTest(engine),
-                new TargetsTest(engine));
+                new TargetsTest(engine),
+                new DistanceMapsTest(engine),
+                new BoundaryLossTest(engine),
+                new HausdorffDTLossTest(engine));
     }
 
     @Test
