@@ -9,9 +9,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.loss.BinaryCrossEntropyLoss;
+import io.github.segloss.loss.BoundaryLoss;
 import io.github.segloss.loss.DeepSupervisionLoss;
 import io.github.segloss.loss.DiceLoss;
 import io.github.segloss.loss.FocalLoss;
+import io.github.segloss.loss.HausdorffDTLoss;
 import io.github.segloss.loss.LovaszLoss;
 import io.github.segloss.loss.MaskRcnnMaskLoss;
 import io.github.segloss.loss.MaskedL2Loss;
@@ -231,6 +233,26 @@ public class CrossEngineTest {
                         LovaszLoss.builder()
                                 .setMode(SegmentationMode.MULTICLASS)
                                 .optPerImage(true)
+                                .optIgnoreIndex(255)
+                                .build())
+            },
+            {
+                "boundary, maps computed, classes, weights, ignore",
+                logitsOnly(
+                        BoundaryLoss.builder()
+                                .setMode(SegmentationMode.MULTICLASS)
+                                .optClasses(1, 2, 4)
+                                .optClassWeights(1f, 1f, 2f, 1f, 3f)
+                                .optIgnoreIndex(255)
+                                .build())
+            },
+            {
+                "Hausdorff DT, alpha, spacing, ignore",
+                logitsOnly(
+                        HausdorffDTLoss.builder()
+                                .setMode(SegmentationMode.MULTICLASS)
+                                .optAlpha(1.5f)
+                                .optSampling(1.5, 0.5)
                                 .optIgnoreIndex(255)
                                 .build())
             },
