@@ -40,9 +40,9 @@ import java.util.Arrays;
  *
  * <p>Ignored pixels belong to no class (they lie outside every class's mask when the maps are
  * computed here) and count nowhere; a batch without a labelled pixel gives 0 with a zero gradient.
- * There is no ignore index by default. The usual schedule combines it with a region loss, \(
- * \mathcal{L}_{Dice} + \lambda \mathcal{L}_B \), \( \lambda \) rising over training (the paper:
- * from 0.01, +0.01 per epoch).
+ * There is no ignore index by default. It is used beside a region loss whose weight falls as the
+ * boundary term's rises: the paper trains \( \alpha \mathcal{L}_{GDL} + (1 - \alpha) \mathcal{L}_B
+ * \) with \( \alpha \) from 1 down by 0.01 per epoch (to at least 0.01).
  */
 public class BoundaryLoss extends DistanceLoss {
 
