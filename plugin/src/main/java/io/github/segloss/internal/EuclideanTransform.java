@@ -16,43 +16,49 @@ import java.util.Arrays;
  */
 public final class EuclideanTransform {
 
-    private EuclideanTransform() {}
+    private final int[] shape;
+    private final double[] sampling;
+    private final int size;
+    private final double[] squared;
+    private final Line line;
+
+    /**
+     * Creates the transform of images of one shape and spacing, with its buffers: one instance
+     * transforms any number of images (not concurrently) without allocating.
+     *
+     * @param shape the images' shape, every axis >= 1
+     * @param sampling the spacing per axis, positive and finite
+     */
+    public EuclideanTransform(int[] shape, double[] sampling) {
+        this.shape = shape.clone();
+        this.sampling = sampling.clone();
+        int product = 1;
+        for (int length : shape) {
+            product = Math.multiplyExact(product, length);
+        }
+        this.size = product;
+        this.squared = new double[product];
+        this.line = new Line(Arrays.stream(shape).max().orElse(1));
+    }
+
+    /**
+     * Returns the number of pixels of an image.
+     *
+     * @return the size
+     */
+    public int size() {
+        return size;
+    }
 
     /**
      * Transforms one image.
      *
      * @param nonzero the image, row-major; true marks a nonzero pixel (whose distance is computed)
      * @param offset where the image starts in {@code nonzero}
-     * @param shape the image's shape, every axis >= 1, product = the image's size
-     * @param sampling the spacing per axis, positive and finite
-     * @param out where the distances go, at the same offset
-     */
-    public static void transform(
-            boolean[] nonzero, int offset, int[] shape, double[] sampling, double[] out) {
-        transform(nonzero, offset, shape, sampling, out, offset);
-    }
-
-    /**
-     * Transforms one image into another place.
-     *
-     * @param nonzero the image, row-major; true marks a nonzero pixel (whose distance is computed)
-     * @param offset where the image starts in {@code nonzero}
-     * @param shape the image's shape, every axis >= 1, product = the image's size
-     * @param sampling the spacing per axis, positive and finite
      * @param out where the distances go
      * @param outOffset where they start in {@code out}
      */
-    public static void transform(
-            boolean[] nonzero,
-            int offset,
-            int[] shape,
-            double[] sampling,
-            double[] out,
-            int outOffset) {
-        int size = 1;
-        for (int length : shape) {
-            size = Math.multiplyExact(size, length);
-        }
+    public void transform(boolean[] nonzero, int offset, double[] out, int outOffset) {
         boolean anyZero = false;
         for (int i = 0; i < size && !anyZero; i++) {
             anyZero = !nonzero[offset + i];
@@ -61,12 +67,9 @@ public final class EuclideanTransform {
             noZeroPixel(outOffset, shape, sampling, out, size);
             return;
         }
-        double[] squared = new double[size];
         for (int i = 0; i < size; i++) {
             squared[i] = nonzero[offset + i] ? Double.POSITIVE_INFINITY : 0;
         }
-        int longest = Arrays.stream(shape).max().orElse(1);
-        Line line = new Line(longest);
         int stride = size;
         for (int axis = 0; axis < shape.length; axis++) {
             int length = shape[axis];

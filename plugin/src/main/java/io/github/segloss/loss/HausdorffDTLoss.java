@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import io.github.segloss.internal.SafeMath;
+import io.github.segloss.internal.Settings;
 import io.github.segloss.internal.ValueChecks;
 import io.github.segloss.target.DistanceMaps;
 import java.util.Arrays;
@@ -112,7 +113,7 @@ public class HausdorffDTLoss extends DistanceLoss {
          * @return this builder
          */
         public Builder optAlpha(float alpha) {
-            io.github.segloss.internal.Settings.requireFiniteNonNegative("alpha", alpha);
+            Settings.requireFiniteNonNegative("alpha", alpha);
             this.alpha = alpha;
             return this;
         }

@@ -63,7 +63,7 @@ public final class DistanceMaps {
         double[] spacing = checked(nonzero.length, shape, sampling);
         double[] out = new double[nonzero.length];
         if (nonzero.length > 0) {
-            EuclideanTransform.transform(nonzero, 0, shape, spacing, out);
+            new EuclideanTransform(shape, spacing).transform(nonzero, 0, out, 0);
         }
         return out;
     }
@@ -82,7 +82,7 @@ public final class DistanceMaps {
     public static double[] signed(boolean[] mask, int[] shape, double... sampling) {
         double[] spacing = checked(mask.length, shape, sampling);
         double[] out = new double[mask.length];
-        signedInto(mask, 0, mask.length, shape, spacing, out);
+        new Maps(shape, spacing).signed(mask, 0, out, 0);
         return out;
     }
 
@@ -99,7 +99,7 @@ public final class DistanceMaps {
     public static double[] distanceField(boolean[] mask, int[] shape, double... sampling) {
         double[] spacing = checked(mask.length, shape, sampling);
         double[] out = new double[mask.length];
-        fieldInto(mask, 0, mask.length, shape, spacing, out);
+        new Maps(shape, spacing).field(mask, 0, out, 0);
         return out;
     }
 
@@ -138,11 +138,12 @@ public final class DistanceMaps {
         int size = labels.length;
         double[] maps = new double[numClasses * size];
         boolean[] mask = new boolean[size];
+        Maps workspace = new Maps(shape, spacing);
         for (int c = 0; c < numClasses; c++) {
             for (int i = 0; i < size; i++) {
                 mask[i] = labels[i] == c;
             }
-            signedInto(mask, 0, size, shape, spacing, maps, c * size);
+            workspace.signed(mask, 0, maps, c * size);
         }
         float[] out = new float[maps.length];
         for (int i = 0; i < out.length; i++) {
@@ -232,12 +233,13 @@ public final class DistanceMaps {
         }
         double[] maps = new double[Math.multiplyExact(images, numClasses * size)];
         boolean[] mask = new boolean[size];
-        for (int n = 0; n < images; n++) {
+        Maps workspace = size == 0 ? null : new Maps(image, spacing);
+        for (int n = 0; n < images && size > 0; n++) {
             for (int c = 0; c < numClasses; c++) {
                 for (int i = 0; i < size; i++) {
                     mask[i] = values[n * size + i] == c;
                 }
-                signedInto(mask, 0, size, image, spacing, maps, (n * numClasses + c) * size);
+                workspace.signed(mask, 0, maps, (n * numClasses + c) * size);
             }
         }
         Shape out = new Shape(shape.get(0), numClasses).addAll(shape.slice(1));
@@ -281,65 +283,74 @@ public final class DistanceMaps {
         }
         double[] out = new double[total];
         int size = Math.toIntExact(new Shape(toLongs(image)).size());
+        Maps workspace = size == 0 ? null : new Maps(image, spacing);
         for (int start = 0; size > 0 && start < total; start += size) {
             switch (kind) {
                 case EUCLIDEAN:
-                    EuclideanTransform.transform(inside, start, image, spacing, out);
+                    workspace.transform.transform(inside, start, out, start);
                     break;
                 case SIGNED:
-                    signedInto(inside, start, size, image, spacing, out, start);
+                    workspace.signed(inside, start, out, start);
                     break;
                 default:
-                    fieldInto(inside, start, size, image, spacing, out);
+                    workspace.field(inside, start, out, start);
             }
         }
         return HostArrays.of(input, out, shape, type);
     }
 
-    private static void signedInto(
-            boolean[] mask, int offset, int size, int[] shape, double[] spacing, double[] out) {
-        signedInto(mask, offset, size, shape, spacing, out, offset);
-    }
+    /** The maps of one image shape and spacing, with buffers reused for every mask. */
+    private static final class Maps {
 
-    /**
-     * boundary-loss's {@code one_hot2dist} for one mask: {@code edt(neg) * neg - (edt(pos) - 1) *
-     * pos} where the mask has a pixel, else 0.
-     */
-    private static void signedInto(
-            boolean[] mask,
-            int offset,
-            int size,
-            int[] shape,
-            double[] spacing,
-            double[] out,
-            int outOffset) {
-        if (!any(mask, offset, size, true)) {
-            Arrays.fill(out, outOffset, outOffset + size, 0);
-            return;
-        }
-        boolean[] negative = negated(mask, offset, size);
-        double[] outside = new double[size];
-        double[] inside = new double[size];
-        EuclideanTransform.transform(negative, 0, shape, spacing, outside);
-        EuclideanTransform.transform(mask, offset, shape, spacing, inside, 0);
-        for (int i = 0; i < size; i++) {
-            out[outOffset + i] = mask[offset + i] ? -(inside[i] - 1) : outside[i];
-        }
-    }
+        final EuclideanTransform transform;
+        private final boolean[] negative;
+        private final double[] outside;
+        private final double[] inside;
 
-    /** MONAI's {@code distance_field} for one mask: edt(fg) + edt(bg) unless empty or full. */
-    private static void fieldInto(
-            boolean[] mask, int offset, int size, int[] shape, double[] spacing, double[] out) {
-        if (!any(mask, offset, size, true) || !any(mask, offset, size, false)) {
-            Arrays.fill(out, offset, offset + size, 0);
-            return;
+        Maps(int[] shape, double[] spacing) {
+            transform = new EuclideanTransform(shape, spacing);
+            negative = new boolean[transform.size()];
+            outside = new double[transform.size()];
+            inside = new double[transform.size()];
         }
-        boolean[] negative = negated(mask, offset, size);
-        double[] outside = new double[size];
-        EuclideanTransform.transform(negative, 0, shape, spacing, outside);
-        EuclideanTransform.transform(mask, offset, shape, spacing, out);
-        for (int i = 0; i < size; i++) {
-            out[offset + i] += outside[i];
+
+        /**
+         * boundary-loss's {@code one_hot2dist} for one mask: {@code edt(neg) * neg - (edt(pos) - 1)
+         * * pos} where the mask has a pixel, else 0.
+         */
+        void signed(boolean[] mask, int offset, double[] out, int outOffset) {
+            int size = transform.size();
+            if (!any(mask, offset, size, true)) {
+                Arrays.fill(out, outOffset, outOffset + size, 0);
+                return;
+            }
+            negate(mask, offset);
+            transform.transform(negative, 0, outside, 0);
+            transform.transform(mask, offset, inside, 0);
+            for (int i = 0; i < size; i++) {
+                out[outOffset + i] = mask[offset + i] ? -(inside[i] - 1) : outside[i];
+            }
+        }
+
+        /** MONAI's {@code distance_field} for one mask: edt(fg) + edt(bg) unless empty or full. */
+        void field(boolean[] mask, int offset, double[] out, int outOffset) {
+            int size = transform.size();
+            if (!any(mask, offset, size, true) || !any(mask, offset, size, false)) {
+                Arrays.fill(out, outOffset, outOffset + size, 0);
+                return;
+            }
+            negate(mask, offset);
+            transform.transform(negative, 0, outside, 0);
+            transform.transform(mask, offset, inside, 0);
+            for (int i = 0; i < size; i++) {
+                out[outOffset + i] = inside[i] + outside[i];
+            }
+        }
+
+        private void negate(boolean[] mask, int offset) {
+            for (int i = 0; i < negative.length; i++) {
+                negative[i] = !mask[offset + i];
+            }
         }
     }
 
@@ -350,14 +361,6 @@ public final class DistanceMaps {
             }
         }
         return false;
-    }
-
-    private static boolean[] negated(boolean[] mask, int offset, int size) {
-        boolean[] negative = new boolean[size];
-        for (int i = 0; i < size; i++) {
-            negative[i] = !mask[offset + i];
-        }
-        return negative;
     }
 
     private static double[] checked(int size, int[] shape, double[] sampling) {
