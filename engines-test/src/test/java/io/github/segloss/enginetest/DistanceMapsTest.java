@@ -85,6 +85,20 @@ public class DistanceMapsTest extends ReferenceCaseTest {
         assertEquals(field[0], Math.sqrt(2), 1e-12);
     }
 
+    /**
+     * A float64 probability just above 0.5 is inside, as MONAI's {@code img > 0.5} reads it in
+     * float64 (rounded to float32 first it was 0.5, outside).
+     */
+    @Test
+    public void float64MasksAreThresholdedInFloat64() {
+        NDArray masks =
+                manager.create(new double[] {0.5 + 1e-12, 0, 0, 0.5}, new Shape(1, 1, 2, 2));
+        double[] field = DistanceMaps.distanceField(masks, 1, 1).toDoubleArray();
+        assertEquals(field, new double[] {1, 1, 1, Math.sqrt(2)}, 1e-12);
+        double[] signed = DistanceMaps.signed(masks, 1, 1).toDoubleArray();
+        assertEquals(signed, new double[] {0, 1, 1, Math.sqrt(2)}, 1e-12);
+    }
+
     @Test
     public void transformsKeepTheInputShapeTypeAndEmptyArrays() {
         NDArray doubles = manager.ones(new Shape(2, 3), DataType.FLOAT64);

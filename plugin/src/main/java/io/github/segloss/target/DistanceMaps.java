@@ -275,7 +275,10 @@ public final class DistanceMaps {
             NDArray condition =
                     kind == Kind.EUCLIDEAN
                             ? (input.getDataType() == DataType.BOOLEAN ? input : input.neq(0))
-                            : input.toType(DataType.FLOAT32, false).gt(0.5f);
+                            : (input.getDataType().isFloating()
+                                            ? input
+                                            : input.toType(DataType.FLOAT32, false))
+                                    .gt(0.5);
             int[] flags = condition.toType(DataType.INT32, false).toIntArray();
             for (int i = 0; i < total; i++) {
                 inside[i] = flags[i] != 0;
