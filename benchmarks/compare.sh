@@ -9,7 +9,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 threads=${1:-2}
-benchmarks=${2:-'LossBenchmark|BuiltinLossBenchmark|MaskTargetsBenchmark|MeanIoUBenchmark|ValidationBenchmark|TrainingStepBenchmark|DataPipelineBenchmark'}
+benchmarks=${2:-'LossBenchmark|BuiltinLossBenchmark|MaskTargetsBenchmark|MeanIoUBenchmark|DistanceMapsBenchmark|ValidationBenchmark|TrainingStepBenchmark|DataPipelineBenchmark'}
 export DJL_OFFLINE=true OPT_OUT_TRACKING=true OMP_NUM_THREADS="$threads" OMP_WAIT_POLICY=PASSIVE
 "$root/mvnw" -q -B -pl benchmarks -am package -DskipTests -Dspotless.check.skip=true >&2
 target="$root/benchmarks/target"

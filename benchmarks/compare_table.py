@@ -33,7 +33,8 @@ def verdict(value, limit):
     return "yes" if value <= limit else "**no**"
 
 
-LIMITS = {"ce": 1.5, "ce-prob": 1.5, "mask_loss": 1.5, "gdl": 1.5, "mcc": 1.5}
+LIMITS = {"ce": 1.5, "ce-prob": 1.5, "mask_loss": 1.5, "gdl": 1.5, "mcc": 1.5,
+          "boundary": 1.5, "boundary-computed": 1.5, "hausdorff": 1.5}
 
 
 def main():
@@ -101,6 +102,20 @@ def main():
     ref = torch.get("miou_update_8x21x128x128")
     print("| MeanIoU update, (8, 21, 128, 128) logits | %s | %s | %s | %s |" % (
         fmt(seg), fmt(ref), fmt(ratio(seg, ref)), fmt(get("MeanIoUBenchmark", "update", "MXNet"))))
+
+    print("\nDistance maps of a 512² label map (21 classes), ms\n")
+    print("| what | segloss, host | segloss (DJL PyTorch) | segloss (DJL MXNet) | scipy |"
+          " host / scipy |")
+    print("| --- " * 6 + "|")
+    for what, host, device, ref_name in (
+            ("EDT of one mask", "hostEuclidean", "deviceEuclidean", "edt_512x512"),
+            ("signed maps of 21 classes", "hostSignedPerClass", "deviceSignedPerClass",
+             "one_hot2dist_21x512x512")):
+        seg = get("DistanceMapsBenchmark", host, "PyTorch")
+        ref = torch.get(ref_name)
+        print("| %s | %s | %s | %s | %s | %s |" % (
+            what, fmt(seg), fmt(get("DistanceMapsBenchmark", device, "PyTorch")),
+            fmt(get("DistanceMapsBenchmark", device, "MXNet")), fmt(ref), fmt(ratio(seg, ref))))
 
     print("\nTraining step of the example's PSPNet (batch 8, 128², width 16), ms\n")
     print("| what | DJL PyTorch | PyTorch (torch.nn) | ratio | target | met |")

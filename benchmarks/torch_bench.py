@@ -225,6 +225,49 @@ def miou_update(logits, labels, c):
     return torch.bincount(c * labels[valid] + pred[valid], minlength=c * c).view(c, c)
 
 
+def signed_maps(labels, c):
+    """boundary-loss's one_hot2dist per image and class (scipy's EDT), ignored pixels in no
+    class: edt(neg) * neg - (edt(pos) - 1) * pos."""
+    import numpy as np
+    from scipy.ndimage import distance_transform_edt as edt
+    y = labels.numpy()
+    out = np.zeros((y.shape[0], c) + y.shape[1:])
+    for b in range(y.shape[0]):
+        for k in range(c):
+            pos = y[b] == k
+            if pos.any():
+                neg = ~pos
+                out[b, k] = edt(neg) * neg - (edt(pos) - 1) * pos
+    return torch.from_numpy(out).float()
+
+
+def boundary(logits, labels, maps):
+    """The authors' SurfaceLoss (mean of softmax x map over classes 1..C-1), over labelled
+    pixels."""
+    valid = (labels != IGNORE).unsqueeze(1).float()
+    term = logits.softmax(1) * maps * valid
+    return (term.sum((0, 2, 3)) / valid.sum())[1:].mean()
+
+
+def hausdorff_monai():
+    """MONAI's HausdorffDTLoss (softmax, one-hot labels) if MONAI is on PYTHONPATH, else None."""
+    try:
+        from monai.losses import HausdorffDTLoss
+    except ImportError:
+        return None
+    loss = HausdorffDTLoss(softmax=True, to_onehot_y=True)
+    # MONAI has no ignore label: ignored pixels count as class 0
+    return lambda x, y: loss(x, torch.where(y == IGNORE, 0, y).unsqueeze(1))
+
+
+def label_map(size=512, classes=21):
+    """The map of DistanceMapsBenchmark: 64 x 64 blocks of classes, a tenth ignored."""
+    yy, xx = torch.meshgrid(torch.arange(size), torch.arange(size), indexing="ij")
+    labels = (xx // 64 + 3 * (yy // 64)) % classes
+    labels[torch.rand(size, size, generator=torch.Generator().manual_seed(1)) < 0.1] = IGNORE
+    return labels
+
+
 def cases():
     small = class_index_inputs(8, 21, 128, 128)
     large = class_index_inputs(2, 19, 512, 1024)
@@ -236,6 +279,9 @@ def cases():
                                 generator=torch.Generator().manual_seed(5)).softmax(1)
     binary_targets = (torch.rand(8, 21, 128, 128, generator=torch.Generator().manual_seed(3))
                       < 0.3).float()
+
+    map_512 = label_map()[None]
+    mask_512 = (map_512[0] != 1).numpy()
 
     def ce(x, y, w):
         return F.cross_entropy(x, y, weight=w, ignore_index=IGNORE)
@@ -273,6 +319,18 @@ def cases():
         "ce+dice_8x21x128x128": lambda: forward_backward(
             lambda x, y: F.cross_entropy(x, y, ignore_index=IGNORE) + dice(x, y), [logits],
             labels),
+        "boundary_8x21x128x128": lambda: forward_backward(
+            boundary, [logits], labels, signed_maps(labels, 21)),
+        "boundary-computed_8x21x128x128": lambda: forward_backward(
+            lambda x, y: boundary(x, y, signed_maps(y, 21)), [logits], labels,
+            repeats=3, warmup=1),
+        **({} if hausdorff_monai() is None else {
+            "hausdorff_8x21x128x128": lambda: forward_backward(
+                hausdorff_monai(), [logits], labels, repeats=3, warmup=1)}),
+        "edt_512x512": lambda: timed(
+            lambda: __import__("scipy.ndimage").ndimage.distance_transform_edt(mask_512),
+            10, 2),
+        "one_hot2dist_21x512x512": lambda: timed(lambda: signed_maps(map_512, 21), 3, 1),
         "miou_update_8x21x128x128": lambda: timed(
             lambda: int(miou_update(logits, labels, 21).sum()), 20, 5),
     }

@@ -40,7 +40,10 @@ public class LossBenchmark {
         "ohem_8x21x128x128",
         "bce_8x21x128x128",
         "l2_8x21x128x128",
-        "ce+dice_8x21x128x128"
+        "ce+dice_8x21x128x128",
+        "boundary_8x21x128x128",
+        "boundary-computed_8x21x128x128",
+        "hausdorff_8x21x128x128"
     })
     public String caseName;
 

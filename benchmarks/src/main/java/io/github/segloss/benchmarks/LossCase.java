@@ -9,10 +9,12 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.loss.SigmoidBinaryCrossEntropyLoss;
 import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
 import io.github.segloss.loss.BinaryCrossEntropyLoss;
+import io.github.segloss.loss.BoundaryLoss;
 import io.github.segloss.loss.DeepSupervisionLoss;
 import io.github.segloss.loss.DiceLoss;
 import io.github.segloss.loss.FocalLoss;
 import io.github.segloss.loss.GeneralizedDiceLoss;
+import io.github.segloss.loss.HausdorffDTLoss;
 import io.github.segloss.loss.JaccardLoss;
 import io.github.segloss.loss.LovaszLoss;
 import io.github.segloss.loss.MaskRcnnMaskLoss;
@@ -24,6 +26,7 @@ import io.github.segloss.loss.PixelCrossEntropyLoss;
 import io.github.segloss.loss.SegmentationMode;
 import io.github.segloss.loss.TverskyLoss;
 import io.github.segloss.loss.WeightedSumLoss;
+import io.github.segloss.target.DistanceMaps;
 import io.github.segloss.target.MaskTargets;
 
 /**
@@ -56,7 +59,10 @@ record LossCase(
         "ohem_8x21x128x128",
         "bce_8x21x128x128",
         "l2_8x21x128x128",
-        "ce+dice_8x21x128x128"
+        "ce+dice_8x21x128x128",
+        "boundary_8x21x128x128",
+        "boundary-computed_8x21x128x128",
+        "hausdorff_8x21x128x128"
     };
 
     /**
@@ -199,9 +205,41 @@ record LossCase(
                                 .add(overlap(DiceLoss.builder()).build(), 1f)
                                 .build(),
                         null);
+            case "boundary":
+                {
+                    // the maps come from the data loader, as in the authors' training code
+                    LossCase loss = classIndex(manager, shape, boundary(), null);
+                    NDArray maps =
+                            DistanceMaps.signedPerClass(
+                                    loss.labels.head(), classes(shape), HostData.IGNORE);
+                    return new LossCase(
+                            loss.segloss,
+                            new NDList(loss.labels.head(), maps),
+                            loss.predictions,
+                            null,
+                            null);
+                }
+            case "boundary-computed":
+                return classIndex(manager, shape, boundary(), null);
+            case "hausdorff":
+                return classIndex(
+                        manager,
+                        shape,
+                        HausdorffDTLoss.builder()
+                                .setMode(SegmentationMode.MULTICLASS)
+                                .optIgnoreIndex(HostData.IGNORE)
+                                .build(),
+                        null);
             default:
                 throw new IllegalArgumentException("unknown case " + name);
         }
+    }
+
+    private static BoundaryLoss boundary() {
+        return BoundaryLoss.builder()
+                .setMode(SegmentationMode.MULTICLASS)
+                .optIgnoreIndex(HostData.IGNORE)
+                .build();
     }
 
     private static <T extends OverlapLoss.BaseBuilder<T>> T overlap(T builder) {

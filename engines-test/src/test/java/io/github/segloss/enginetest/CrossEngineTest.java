@@ -9,10 +9,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.loss.BinaryCrossEntropyLoss;
+import io.github.segloss.loss.BoundaryLoss;
 import io.github.segloss.loss.DeepSupervisionLoss;
 import io.github.segloss.loss.DiceLoss;
 import io.github.segloss.loss.FocalLoss;
 import io.github.segloss.loss.GeneralizedDiceLoss;
+import io.github.segloss.loss.HausdorffDTLoss;
 import io.github.segloss.loss.LovaszLoss;
 import io.github.segloss.loss.MaskRcnnMaskLoss;
 import io.github.segloss.loss.MaskedL2Loss;
@@ -322,11 +324,31 @@ public class CrossEngineTest {
                                 .build())
             },
             {
+                "boundary, maps computed, classes, weights, ignore",
+                logitsOnly(
+                        BoundaryLoss.builder()
+                                .setMode(SegmentationMode.MULTICLASS)
+                                .optClasses(1, 2, 4)
+                                .optClassWeights(1f, 1f, 2f, 1f, 3f)
+                                .optIgnoreIndex(255)
+                                .build())
+            },
+            {
                 "MCC multiclass, class weights, ignore",
                 logitsOnly(
                         MccLoss.builder()
                                 .setMode(SegmentationMode.MULTICLASS)
                                 .optClassWeights(1f, 2f, 0.5f, 1f, 3f)
+                                .optIgnoreIndex(255)
+                                .build())
+            },
+            {
+                "Hausdorff DT, alpha, spacing, ignore",
+                logitsOnly(
+                        HausdorffDTLoss.builder()
+                                .setMode(SegmentationMode.MULTICLASS)
+                                .optAlpha(1.5f)
+                                .optSampling(1.5, 0.5)
                                 .optIgnoreIndex(255)
                                 .build())
             },

@@ -7,10 +7,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.loss.BinaryCrossEntropyLoss;
+import io.github.segloss.loss.BoundaryLoss;
 import io.github.segloss.loss.DeepSupervisionLoss;
 import io.github.segloss.loss.DiceLoss;
 import io.github.segloss.loss.FocalLoss;
 import io.github.segloss.loss.GeneralizedDiceLoss;
+import io.github.segloss.loss.HausdorffDTLoss;
 import io.github.segloss.loss.JaccardLoss;
 import io.github.segloss.loss.LovaszLoss;
 import io.github.segloss.loss.MaskRcnnMaskLoss;
@@ -23,6 +25,7 @@ import io.github.segloss.loss.SegmentationMode;
 import io.github.segloss.loss.TverskyLoss;
 import io.github.segloss.loss.WeightedLoss;
 import io.github.segloss.loss.WeightedSumLoss;
+import io.github.segloss.target.DistanceMaps;
 import java.util.List;
 import java.util.function.Function;
 
@@ -297,6 +300,27 @@ final class LossCatalog {
                                                 .build(),
                                         0.5f)
                                 .build(),
+                        LossCatalog::classLabels,
+                        1,
+                        SHAPE),
+                new Entry(
+                        "boundary, maps computed",
+                        BoundaryLoss.builder().setMode(multiclass).optIgnoreIndex(255).build(),
+                        LossCatalog::classLabels,
+                        1,
+                        SHAPE),
+                new Entry(
+                        "boundary, maps given",
+                        BoundaryLoss.builder().setMode(multiclass).optIgnoreIndex(255).build(),
+                        m ->
+                                new NDList(
+                                        classLabels(m).head(),
+                                        DistanceMaps.signedPerClass(classLabels(m).head(), 3, 255)),
+                        1,
+                        SHAPE),
+                new Entry(
+                        "Hausdorff DT",
+                        HausdorffDTLoss.builder().setMode(multiclass).optIgnoreIndex(255).build(),
                         LossCatalog::classLabels,
                         1,
                         SHAPE),

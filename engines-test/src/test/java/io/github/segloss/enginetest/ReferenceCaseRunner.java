@@ -78,7 +78,12 @@ final class ReferenceCaseRunner {
                     "PointSampledMaskLoss",
                     "BilinearResize",
                     "GeneralizedDiceLoss",
-                    "MccLoss");
+                    "MccLoss",
+                    "DistanceMaps.euclidean",
+                    "DistanceMaps.signedPerClass",
+                    "DistanceMaps.distanceField",
+                    "BoundaryLoss",
+                    "HausdorffDTLoss");
 
     private final String engine;
     private final NDManager manager;
@@ -388,6 +393,12 @@ final class ReferenceCaseRunner {
                 return singleLogits(c, grads, generalizedDice(p));
             case "MccLoss":
                 return singleLogits(c, grads, mcc(p));
+            case "DistanceMaps.euclidean":
+            case "DistanceMaps.signedPerClass":
+            case "DistanceMaps.distanceField":
+            case "BoundaryLoss":
+            case "HausdorffDTLoss":
+                return new DistanceCases(manager).function(c, grads, outputs);
             default:
                 throw new IllegalStateException("no runner for " + c.loss());
         }
@@ -588,7 +599,7 @@ final class ReferenceCaseRunner {
         return builder.build();
     }
 
-    private static int[] ints(JsonObject p, String key) {
+    static int[] ints(JsonObject p, String key) {
         int[] values = new int[p.getAsJsonArray(key).size()];
         for (int i = 0; i < values.length; i++) {
             values[i] = p.getAsJsonArray(key).get(i).getAsInt();
@@ -604,7 +615,7 @@ final class ReferenceCaseRunner {
         return values;
     }
 
-    private static float[] floats(JsonObject p, String key) {
+    static float[] floats(JsonObject p, String key) {
         float[] values = new float[p.getAsJsonArray(key).size()];
         for (int i = 0; i < values.length; i++) {
             values[i] = p.getAsJsonArray(key).get(i).getAsFloat();

@@ -39,7 +39,10 @@ public class ReferenceCoverageTest {
                 new PointSampledMaskLossTest(engine),
                 new TargetsTest(engine),
                 new GeneralizedDiceLossTest(engine),
-                new MccLossTest(engine));
+                new MccLossTest(engine),
+                new DistanceMapsTest(engine),
+                new BoundaryLossTest(engine),
+                new HausdorffDTLossTest(engine));
     }
 
     @Test

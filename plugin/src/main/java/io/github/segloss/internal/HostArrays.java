@@ -1,5 +1,6 @@
 package io.github.segloss.internal;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -49,6 +50,19 @@ public final class HostArrays {
     }
 
     /**
+     * A constant array of a given type on another array's device, from its manager.
+     *
+     * @param like the array whose device and manager the constant takes
+     * @param values the values, row-major
+     * @param shape the shape, of {@code values.length} elements
+     * @param type the constant's type
+     * @return the constant, in engine-owned memory
+     */
+    public static NDArray of(NDArray like, double[] values, Shape shape, DataType type) {
+        return owned(like.getManager().create(values, shape), like.getDevice(), type);
+    }
+
+    /**
      * A constant array in another array's type and on its device, from its manager.
      *
      * @param like the array whose type, device and manager the constant takes
@@ -86,7 +100,7 @@ public final class HostArrays {
      * @return the constant, in engine-owned memory
      */
     public static NDArray ofLongs(NDArray like, long[] values, Shape shape) {
-        return owned(like.getManager().create(values, shape), like, DataType.INT64);
+        return owned(like.getManager().create(values, shape), like.getDevice(), DataType.INT64);
     }
 
     /**
@@ -99,18 +113,18 @@ public final class HostArrays {
      * @return the constant, in engine-owned memory
      */
     public static NDArray ofFloat32(NDArray like, float[] values, Shape shape) {
-        return owned(like.getManager().create(values, shape), like, DataType.FLOAT32);
+        return owned(like.getManager().create(values, shape), like.getDevice(), DataType.FLOAT32);
     }
 
     /** Converts a freshly created host array to the type and device of {@code like}. */
     private static NDArray owned(NDArray host, NDArray like) {
-        return owned(host, like, like.getDataType());
+        return owned(host, like.getDevice(), like.getDataType());
     }
 
-    /** Converts a freshly created host array to a type and to the device of {@code like}. */
-    private static NDArray owned(NDArray host, NDArray like, DataType type) {
+    /** Converts a freshly created host array to a type and device. */
+    private static NDArray owned(NDArray host, Device device, DataType type) {
         try {
-            NDArray onDevice = host.toDevice(like.getDevice(), false);
+            NDArray onDevice = host.toDevice(device, false);
             if (onDevice != host) {
                 // the engine copied it to another device; convert it in place of the host array
                 NDArray typed = onDevice.toType(type, false);

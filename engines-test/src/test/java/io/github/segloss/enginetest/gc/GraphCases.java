@@ -14,10 +14,12 @@ import ai.djl.training.loss.Loss;
 import io.github.segloss.enginetest.gc.GraphCase.Graph;
 import io.github.segloss.example.train.DataParallelStep;
 import io.github.segloss.loss.BinaryCrossEntropyLoss;
+import io.github.segloss.loss.BoundaryLoss;
 import io.github.segloss.loss.DeepSupervisionLoss;
 import io.github.segloss.loss.DiceLoss;
 import io.github.segloss.loss.FocalLoss;
 import io.github.segloss.loss.GeneralizedDiceLoss;
+import io.github.segloss.loss.HausdorffDTLoss;
 import io.github.segloss.loss.JaccardLoss;
 import io.github.segloss.loss.LovaszLoss;
 import io.github.segloss.loss.MaskRcnnMaskLoss;
@@ -277,6 +279,25 @@ public final class GraphCases {
                                 .optThreshold(0.6f)
                                 .optMinKept(20)
                                 .optClassWeights(WEIGHTS)
+                                .optIgnoreIndex(IGNORE)
+                                .build());
+        multiclass(
+                cases,
+                "boundary_weights_ignore",
+                () ->
+                        BoundaryLoss.builder()
+                                .setMode(SegmentationMode.MULTICLASS)
+                                .optClassWeights(WEIGHTS)
+                                .optIgnoreIndex(IGNORE)
+                                .build());
+        multiclass(
+                cases,
+                "hausdorff_dt_alpha_ignore",
+                () ->
+                        HausdorffDTLoss.builder()
+                                .setMode(SegmentationMode.MULTICLASS)
+                                .optAlpha(1.5f)
+                                .optIncludeBackground(true)
                                 .optIgnoreIndex(IGNORE)
                                 .build());
         binaryCase(
