@@ -12,6 +12,7 @@ loss lines of torchvision's maskrcnn_loss; the other losses are written here in 
 segmentation_models.pytorch (Dice, Jaccard, Tversky, focal, Lovasz, MCC), MONAI (generalized Dice)
 and PIDNet (OHEM) compute them, so both sides do the same work.
 """
+import os
 import sys
 import time
 
@@ -268,6 +269,31 @@ def label_map(size=512, classes=21):
     return labels
 
 
+def point_mask_loss(num_points=12544, oversample=3.0, importance=0.75):
+    """Mask2Former's point loss as point_loss_torch.py runs it (generate_point.py's functions)."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                                    "engines-test", "reference"))
+    from generate_point import (calculate_uncertainty, dice_loss, point_sample,
+                                sigmoid_ce_loss)
+
+    def loss(x, targets):
+        masks = x.shape[0]
+        with torch.no_grad():
+            sampled = int(num_points * oversample)
+            coords = torch.rand(masks, sampled, 2)
+            unc = calculate_uncertainty(point_sample(x, coords, align_corners=False))
+            uncertain = int(importance * num_points)
+            idx = torch.topk(unc[:, 0, :], k=uncertain, dim=1)[1]
+            idx += sampled * torch.arange(masks, dtype=torch.long)[:, None]
+            coords = coords.view(-1, 2)[idx.view(-1), :].view(masks, uncertain, 2)
+            coords = torch.cat([coords, torch.rand(masks, num_points - uncertain, 2)], 1)
+            labels = point_sample(targets[:, None], coords, align_corners=False).squeeze(1)
+        logits = point_sample(x, coords, align_corners=False).squeeze(1)
+        return sigmoid_ce_loss(logits, labels, masks) + dice_loss(logits, labels, masks)
+
+    return loss
+
+
 def cases():
     small = class_index_inputs(8, 21, 128, 128)
     large = class_index_inputs(2, 19, 512, 1024)
@@ -331,6 +357,11 @@ def cases():
             lambda: __import__("scipy.ndimage").ndimage.distance_transform_edt(mask_512),
             10, 2),
         "one_hot2dist_21x512x512": lambda: timed(lambda: signed_maps(map_512, 21), 3, 1),
+        "point-mask_100x1x112x112": lambda: forward_backward(
+            point_mask_loss(), [torch.randn(100, 1, 112, 112,
+                                            generator=torch.Generator().manual_seed(6)) * 3],
+            (torch.rand(100, 112, 112, generator=torch.Generator().manual_seed(7)) < 0.3).float(),
+            repeats=5, warmup=2),
         "miou_update_8x21x128x128": lambda: timed(
             lambda: int(miou_update(logits, labels, 21).sum()), 20, 5),
     }

@@ -43,7 +43,8 @@ public class LossBenchmark {
         "ce+dice_8x21x128x128",
         "boundary_8x21x128x128",
         "boundary-computed_8x21x128x128",
-        "hausdorff_8x21x128x128"
+        "hausdorff_8x21x128x128",
+        "point-mask_100x1x112x112"
     })
     public String caseName;
 

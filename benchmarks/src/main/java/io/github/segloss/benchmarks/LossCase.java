@@ -3,6 +3,7 @@ package io.github.segloss.benchmarks;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.L2Loss;
 import ai.djl.training.loss.Loss;
@@ -23,11 +24,11 @@ import io.github.segloss.loss.MccLoss;
 import io.github.segloss.loss.OhemCrossEntropyLoss;
 import io.github.segloss.loss.OverlapLoss;
 import io.github.segloss.loss.PixelCrossEntropyLoss;
+import io.github.segloss.loss.PointSampledMaskLoss;
 import io.github.segloss.loss.SegmentationMode;
 import io.github.segloss.loss.TverskyLoss;
 import io.github.segloss.loss.WeightedSumLoss;
 import io.github.segloss.target.DistanceMaps;
-import io.github.segloss.target.MaskTargets;
 
 /**
  * One benchmark case on one engine: a segloss loss with its inputs, and DJL's built-in loss with
@@ -60,6 +61,7 @@ record LossCase(
         "bce_8x21x128x128",
         "l2_8x21x128x128",
         "ce+dice_8x21x128x128",
+        "point-mask_100x1x112x112",
         "boundary_8x21x128x128",
         "boundary-computed_8x21x128x128",
         "hausdorff_8x21x128x128"
@@ -118,6 +120,8 @@ record LossCase(
                 }
             case "mask_loss":
                 return maskLoss(manager);
+            case "point-mask":
+                return pointMask(manager, shape);
             case "dice":
                 return classIndex(manager, shape, overlap(DiceLoss.builder()).build(), null);
             case "jaccard":
@@ -267,6 +271,23 @@ record LossCase(
      * 256 RoIs × 81 classes × 28² logits; targets from {@link MaskTargets#project} of 16 ellipse
      * masks on a 1024² image, as torchvision's maskrcnn_loss would compute them.
      */
+    /** Mask2Former's point loss on 100 one-class 112² masks, as torch_bench.py's. */
+    private static LossCase pointMask(NDManager manager, Shape shape) {
+        long masks = shape.get(0);
+        NDArray logits = manager.create(HostData.gaussian(6, shape.size()), shape).mul(3);
+        NDArray targets =
+                manager.create(
+                        HostData.binaryTargets(7, shape.size()),
+                        new Shape(masks, shape.get(2), shape.get(3)));
+        NDArray classIds = manager.zeros(new Shape(masks), DataType.INT64);
+        return new LossCase(
+                PointSampledMaskLoss.builder().optSeed(1).build(),
+                new NDList(classIds, targets),
+                new NDList(logits),
+                null,
+                null);
+    }
+
     private static LossCase maskLoss(NDManager manager) {
         MaskInputs inputs = MaskInputs.create(manager);
         NDArray targets = inputs.targets();

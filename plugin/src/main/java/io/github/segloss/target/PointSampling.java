@@ -95,10 +95,9 @@ public final class PointSampling {
         // pixel coordinates (N, 1, P): x W - 1/2 and y H - 1/2
         NDArray x = Scalars.sub(Scalars.mul(xy.get(":, :, 0"), width), 0.5).expandDims(1);
         NDArray y = Scalars.sub(Scalars.mul(xy.get(":, :, 1"), height), 0.5).expandDims(1);
-        NDArray x0 = x.floor();
-        NDArray y0 = y.floor();
-        NDArray fx = x.sub(x0);
-        NDArray fy = y.sub(y0);
+        // per axis: the two taps' clipped indices and their weights, 0 for a tap outside
+        NDArray[] columns = taps(x, width, math);
+        NDArray[] rows = taps(y, height, math);
         long[] planes = new long[n * channels];
         for (int i = 0; i < planes.length; i++) {
             planes[i] = (long) i * height * width;
@@ -108,27 +107,38 @@ public final class PointSampling {
         for (int corner = 0; corner < 4; corner++) {
             int dx = corner & 1;
             int dy = corner >> 1;
-            NDArray cx = Scalars.add(x0, dx);
-            NDArray cy = Scalars.add(y0, dy);
-            NDArray inside =
-                    cx.gte(0)
-                            .logicalAnd(cx.lt(width))
-                            .logicalAnd(cy.gte(0))
-                            .logicalAnd(cy.lt(height))
-                            .toType(math, false);
-            NDArray weight =
-                    (dx == 1 ? fx : Scalars.sub(1, fx))
-                            .mul(dy == 1 ? fy : Scalars.sub(1, fy))
-                            .mul(inside);
-            // outside corners read pixel 0 with weight 0
             NDArray pixel =
-                    Scalars.mul(cy, width).add(cx).mul(inside).toType(DataType.INT64, false);
-            NDArray values =
-                    input.take(input.getManager(), plane.add(pixel))
-                            .mul(weight.toType(input.getDataType(), false));
+                    Scalars.mul(rows[dy], width)
+                            .add(columns[dx])
+                            .toType(DataType.INT64, false)
+                            .add(plane);
+            NDArray weight = rows[2 + dy].mul(columns[2 + dx]).toType(input.getDataType(), false);
+            NDArray values = input.take(input.getManager(), pixel).mul(weight);
             result = result == null ? values : result.add(values);
         }
         return result;
+    }
+
+    /**
+     * The two bilinear taps along one axis for pixel coordinates {@code c} {@code (N, 1, P)}:
+     * indices \( \lfloor c \rfloor \) and \( \lfloor c \rfloor + 1 \) clipped to {@code [0, size -
+     * 1]}, and weights \( 1 - f \) and \( f \) (\( f = c - \lfloor c \rfloor \)), each 0 where its
+     * index lies outside (zero padding).
+     *
+     * @return {low index, high index, low weight, high weight}
+     */
+    private static NDArray[] taps(NDArray c, int size, DataType math) {
+        NDArray low = c.floor();
+        NDArray fraction = c.sub(low);
+        NDArray high = Scalars.add(low, 1);
+        NDArray lowInside = low.gte(0).logicalAnd(low.lte(size - 1)).toType(math, false);
+        NDArray highInside = high.gte(0).logicalAnd(high.lte(size - 1)).toType(math, false);
+        return new NDArray[] {
+            low.clip(0, size - 1),
+            high.clip(0, size - 1),
+            Scalars.sub(1, fraction).mul(lowInside),
+            fraction.mul(highInside)
+        };
     }
 
     /**
@@ -169,8 +179,7 @@ public final class PointSampling {
             String rows = first + ":" + last;
             NDArray magnitude = sample(constant.get(rows), candidates.get(rows)).squeeze(1).abs();
             // most uncertain first: -|x| descending is |x| ascending
-            NDArray order =
-                    magnitude.argSort(1, true).get(":, 0:" + count).toType(DataType.INT64, false);
+            NDArray order = smallest(magnitude, count).toType(DataType.INT64, false);
             long[] rowStarts = new long[last - first];
             for (int r = 0; r < rowStarts.length; r++) {
                 rowStarts[r] = (long) (first + r) * s * 2;
@@ -181,6 +190,19 @@ public final class PointSampling {
             parts.add(flatCandidates.take(flatCandidates.getManager(), at.add(axis)));
         }
         return parts.size() == 1 ? parts.head() : NDArrays.concat(parts, 0);
+    }
+
+    /**
+     * The column indices of the {@code count} smallest values of each row, smallest first: a
+     * partial top-k where the engine has one (PyTorch), else a full {@code argSort} (MXNet, whose
+     * DJL binding has no top-k).
+     */
+    private static NDArray smallest(NDArray values, int count) {
+        try {
+            return values.topK(count, 1, false, true).get(1);
+        } catch (UnsupportedOperationException noTopK) {
+            return values.argSort(1, true).get(":, 0:" + count);
+        }
     }
 
     /**
