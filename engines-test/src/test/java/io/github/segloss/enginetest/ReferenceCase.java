@@ -56,7 +56,8 @@ public record ReferenceCase(
         "/reference/golden-public-metrics.json",
         "/reference/generated-metrics.json",
         "/reference/generated-gdl-mcc.json",
-        "/reference/generated-soft.json"
+        "/reference/generated-soft.json",
+        "/reference/generated-report.json"
     };
 
     /**
