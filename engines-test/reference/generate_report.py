@@ -21,6 +21,7 @@ format of generated-metrics.json. The numbers come from
   (NaN, or 1 for ONE); any other 0/0 (the precision of a labelled class never predicted, the
   recall of a predicted class never labelled) gets zero_division=0; the macro averages of the NAN
   and ONE policies are the plain means of those per-class values;
+- smp's default macro IoU and Dice (zero_division=1.0) must equal those of the ONE policy;
 - every number is checked against scikit-learn's precision_recall_fscore_support and
   jaccard_score (labels=range(C), zero_division=0; macro over the present classes for EXCLUDED)
   before it is written.
@@ -95,6 +96,9 @@ def smp_report(predicted, labels, classes, ignore, policy):
                           zero_division=0.0).item()
         else:
             macro = per_class.mean().item()
+        if policy == "ONE" and name in ("iou", "dice"):
+            # IoU and Dice are 0/0 only for absent classes: smp's default macro is the ONE policy
+            close(macro, score(tp, fp, fn, tn, reduction="macro").item(), "smp default macro")
         expected["macro_" + name] = macro
     expected["loss"] = expected["macro_iou"]
     expected["support"] = [float(v) for v in support]

@@ -13,15 +13,15 @@ public enum AbsentClassPolicy {
 
     /**
      * The class's values are NaN and so is every macro average: the report shows that a class was
-     * never seen instead of hiding it. This is what a plain mean of smp's or torchmetrics'
-     * per-class scores gives with {@code zero_division=float("nan")}.
+     * never seen instead of hiding it. This is what a plain mean of smp's per-class scores gives
+     * with {@code zero_division=float("nan")}.
      */
     NAN,
 
     /**
      * The class's values are NaN and the macro averages are taken over the other classes only
-     * (NaN-mean): the default, as {@link MeanIoU}, mmsegmentation's mIoU and torchmetrics' macro
-     * averages of multiclass scores do.
+     * (NaN-mean): the default, as {@link MeanIoU}, mmsegmentation's mIoU and torchmetrics' (1.9)
+     * macro averages of multiclass scores do.
      */
     EXCLUDED,
 
