@@ -57,7 +57,8 @@ public record ReferenceCase(
         "/reference/generated-metrics.json",
         "/reference/generated-gdl-mcc.json",
         "/reference/generated-soft.json",
-        "/reference/generated-distance.json"
+        "/reference/generated-distance.json",
+        "/reference/generated-report.json"
     };
 
     /**

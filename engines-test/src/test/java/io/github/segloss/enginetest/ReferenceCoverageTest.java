@@ -17,8 +17,12 @@ import org.testng.annotations.Test;
  */
 public class ReferenceCoverageTest {
 
-    /** The metric kinds, run by {@link MetricConformanceTest}. */
-    private static final Set<String> METRICS = Set.of("MeanIoU", "MaskRcnnMaskMetrics");
+    /**
+     * The metric kinds, run by {@link MetricConformanceTest}, and SegmentationReport's, run by
+     * {@link SegmentationReportTest}.
+     */
+    private static final Set<String> METRICS =
+            Set.of("MeanIoU", "MaskRcnnMaskMetrics", "SegmentationReport");
 
     /** Every class that runs reference cases; the engine name only labels the instance. */
     private static List<ReferenceCaseTest> owners() {

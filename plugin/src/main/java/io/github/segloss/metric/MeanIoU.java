@@ -136,7 +136,8 @@ public class MeanIoU extends CountingEvaluator<ConfusionMatrix> {
         add(key, ConfusionMatrix.copyOf(counts, numClasses));
     }
 
-    private static int requireClasses(int numClasses) {
+    /** Checks C and that its confusion matrix fits the heap (also for SegmentationReport). */
+    static int requireClasses(int numClasses) {
         if (numClasses < 1) {
             throw new IllegalArgumentException("numClasses must be >= 1, got " + numClasses);
         }

@@ -3,8 +3,9 @@
  * io.github.segloss.metric.MeanIoU} and {@link io.github.segloss.metric.PixelAccuracy} for semantic
  * segmentation, the Mask R-CNN mask metrics of detectron2 ({@link
  * io.github.segloss.metric.MaskRcnnMaskMetric}, made by {@link
- * io.github.segloss.metric.MaskRcnnMaskMetrics}), and the mean mask IoU of a mask head's RoIs,
- * overall and per class ({@link io.github.segloss.metric.MaskIoU}).
+ * io.github.segloss.metric.MaskRcnnMaskMetrics}), the mean mask IoU of a mask head's RoIs, overall
+ * and per class ({@link io.github.segloss.metric.MaskIoU}), and a per-class report of IoU, Dice,
+ * precision and recall with their averages ({@link io.github.segloss.metric.SegmentationReport}).
  *
  * <p>Each evaluator accumulates integer counts per accumulator key (a confusion matrix, counts of
  * pixels, or each class's RoI intersections grouped by union size), so a batch gives the same

@@ -7,21 +7,24 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.evaluator.Evaluator;
 import io.github.segloss.enginetest.EngineTest;
 import io.github.segloss.enginetest.Engines;
+import io.github.segloss.metric.AbsentClassPolicy;
 import io.github.segloss.metric.MaskRcnnMaskMetric;
 import io.github.segloss.metric.MaskRcnnMaskMetrics;
 import io.github.segloss.metric.MeanIoU;
 import io.github.segloss.metric.PixelAccuracy;
+import io.github.segloss.metric.SegmentationReport;
 import java.util.Arrays;
 import java.util.List;
 import org.testng.annotations.Factory;
 import org.testng.annotations.Test;
 
 /**
- * Randomized robustness test of the metrics ({@link MeanIoU}, {@link PixelAccuracy}, the Mask R-CNN
- * mask metrics): seeded cases of random shapes, types, labels and predictions (logits or class
- * ids). The batch value and the accumulation of two batches must equal the reference counts exactly
- * (NaN only where nothing was measured); invalid input must raise an {@link
- * IllegalArgumentException} naming the argument and leave the accumulator unchanged.
+ * Randomized robustness test of the metrics ({@link MeanIoU}, {@link PixelAccuracy}, {@link
+ * SegmentationReport}, the Mask R-CNN mask metrics): seeded cases of random shapes, types, labels
+ * and predictions (logits or class ids). The batch value and the accumulation of two batches must
+ * equal the reference counts exactly (NaN only where nothing was measured); invalid input must
+ * raise an {@link IllegalArgumentException} naming the argument and leave the accumulator
+ * unchanged.
  */
 public class MetricFuzzTest extends EngineTest {
 
@@ -186,6 +189,92 @@ public class MetricFuzzTest extends EngineTest {
         for (int k = 0; k < classes; k++) {
             same("IoU of class " + k, actual[k], perClass[k]);
         }
+    }
+
+    @Test
+    public void segmentationReport() {
+        Fuzz.run(
+                engine, manager, "segmentationReport", 200, MetricFuzzTest::segmentationReportCase);
+    }
+
+    /**
+     * The report's confusion matrix, macro IoU under the drawn policy and micro precision (the
+     * pixel accuracy) against the reference counts; a second report of another batch, merged, gives
+     * the report of one evaluator that saw both.
+     */
+    private static void segmentationReportCase(FuzzCase c) {
+        int classes = c.intIn(1, 5);
+        int ignore = Inputs.ignoreIndex(c, classes, false);
+        AbsentClassPolicy policy = c.pick(AbsentClassPolicy.values());
+        c.describe("policy", policy);
+        SegmentationReport metric = report(classes, ignore, policy);
+        Batch first = batch(c, classes, ignore, false, 0.3);
+        if (c.isInvalid()) {
+            expectInvalid(c, metric, first.labels(), first.predictions());
+            same("labelled pixels", metric.getReport(KEY).getLabelledPixels(), 0);
+            return;
+        }
+        Batch second = batch(c, classes, ignore, false, 0);
+        long[][] a =
+                MetricReference.confusion(first.truth(), toInt(first.predicted()), classes, ignore);
+        long[][] sum =
+                MetricReference.plus(
+                        a,
+                        MetricReference.confusion(
+                                second.truth(), toInt(second.predicted()), classes, ignore));
+        same(
+                "macro IoU of the batch",
+                evaluated(metric, first.labels(), first.predictions()),
+                macroIoU(a, policy));
+        metric.addAccumulator(KEY);
+        metric.updateAccumulator(KEY, first.labels(), first.predictions());
+        SegmentationReport other = report(classes, ignore, policy);
+        other.addAccumulator(KEY);
+        other.updateAccumulator(KEY, second.labels(), second.predictions());
+        metric.merge(KEY, other, KEY);
+        if (!Arrays.deepEquals(metric.getConfusionMatrix(KEY), sum)) {
+            throw new AssertionError(
+                    "merged confusion matrix "
+                            + Arrays.deepToString(metric.getConfusionMatrix(KEY))
+                            + ", expected "
+                            + Arrays.deepToString(sum));
+        }
+        SegmentationReport.Result result = metric.getReport(KEY);
+        same("merged macro IoU", result.getMacro().iou(), macroIoU(sum, policy));
+        same("accumulator", metric.getAccumulator(KEY), (float) macroIoU(sum, policy));
+        long[] counts = MetricReference.accuracyCounts(sum);
+        same("micro precision", result.getMicro().precision(), ratio(counts[0], counts[1]));
+        SegmentationReport once = report(classes, ignore, policy);
+        once.addAccumulator(KEY);
+        once.updateAccumulator(KEY, first.labels(), first.predictions());
+        once.updateAccumulator(KEY, second.labels(), second.predictions());
+        if (!once.getReport(KEY).equals(result)) {
+            throw new AssertionError("merged " + result + ", one pass " + once.getReport(KEY));
+        }
+    }
+
+    private static SegmentationReport report(int classes, int ignore, AbsentClassPolicy policy) {
+        return SegmentationReport.builder()
+                .setNumClasses(classes)
+                .optIgnoreIndex(ignore)
+                .optAbsentClassPolicy(policy)
+                .build();
+    }
+
+    /** The macro IoU: absent classes (NaN IoU) left out, NaN, or 1; NaN if nothing is labelled. */
+    private static double macroIoU(long[][] counts, AbsentClassPolicy policy) {
+        if (MetricReference.accuracyCounts(counts)[1] == 0) {
+            return Double.NaN;
+        }
+        if (policy == AbsentClassPolicy.EXCLUDED) {
+            return MetricReference.meanIoU(counts);
+        }
+        double sum = 0;
+        double[] iou = MetricReference.perClassIoU(counts);
+        for (double value : iou) {
+            sum += Double.isNaN(value) && policy == AbsentClassPolicy.ONE ? 1.0 : value;
+        }
+        return sum / iou.length;
     }
 
     private static int[] toInt(double[] values) {

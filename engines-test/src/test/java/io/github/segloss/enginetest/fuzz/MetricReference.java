@@ -135,6 +135,24 @@ public final class MetricReference {
     }
 
     /**
+     * The correct (diagonal) and the labelled pixels of a confusion matrix.
+     *
+     * @param counts the confusion matrix
+     * @return {@code {correct, labelled}}
+     */
+    static long[] accuracyCounts(long[][] counts) {
+        long correct = 0;
+        long labelled = 0;
+        for (int i = 0; i < counts.length; i++) {
+            correct += counts[i][i];
+            for (long n : counts[i]) {
+                labelled += n;
+            }
+        }
+        return new long[] {correct, labelled};
+    }
+
+    /**
      * detectron2's mask counts: for RoI r the logits of channel \( k_r \) (0 when K = 1) against
      * the targets, predicted \( x > 0 \), true \( t > 0.5 \).
      *
