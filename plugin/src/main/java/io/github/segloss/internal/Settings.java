@@ -23,6 +23,37 @@ public final class Settings {
     }
 
     /**
+     * Returns the shortest decimal that gives back a float setting, as a double: 1e-5f as 1e-5 and
+     * 0.4f as 0.4, so that a float64 computation adds or multiplies by the number the user wrote,
+     * as PyTorch, MONAI and smp do with their Python floats (it rounds back to the same float32).
+     *
+     * @param value the setting
+     * @return the decimal it was written as
+     */
+    public static double decimal(float value) {
+        return Double.parseDouble(Float.toString(value));
+    }
+
+    /**
+     * Validates a selection of classes and returns a copy.
+     *
+     * @param classes the class indices, at least one, distinct, each >= 0
+     * @return a copy of the classes
+     * @throws IllegalArgumentException if there is none, one is negative or one repeats
+     */
+    public static int[] distinctClasses(int... classes) {
+        if (classes == null || classes.length == 0) {
+            throw new IllegalArgumentException("classes must name at least one class");
+        }
+        if (Arrays.stream(classes).anyMatch(c -> c < 0)
+                || Arrays.stream(classes).distinct().count() != classes.length) {
+            throw new IllegalArgumentException(
+                    "classes must be distinct and >= 0, got " + Arrays.toString(classes));
+        }
+        return classes.clone();
+    }
+
+    /**
      * Validates one weight per class and returns a copy.
      *
      * @param name the setting's name for the message

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import io.github.segloss.internal.FiniteCheck;
+import io.github.segloss.internal.Settings;
 import io.github.segloss.internal.Shapes;
 import io.github.segloss.internal.ValueChecks;
 import io.github.segloss.target.DistanceMaps;
@@ -149,15 +150,7 @@ public class BoundaryLoss extends DistanceLoss {
          * @return this builder
          */
         public Builder optClasses(int... classes) {
-            if (classes == null || classes.length == 0) {
-                throw new IllegalArgumentException("classes must name at least one class");
-            }
-            if (Arrays.stream(classes).anyMatch(c -> c < 0)
-                    || Arrays.stream(classes).distinct().count() != classes.length) {
-                throw new IllegalArgumentException(
-                        "classes must be distinct and >= 0, got " + Arrays.toString(classes));
-            }
-            this.classes = classes.clone();
+            this.classes = Settings.distinctClasses(classes);
             return this;
         }
 

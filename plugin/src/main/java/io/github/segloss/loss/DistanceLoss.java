@@ -3,11 +3,11 @@ package io.github.segloss.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.EmptyBatch;
 import io.github.segloss.internal.EvaluationInputs;
 import io.github.segloss.internal.FiniteCheck;
+import io.github.segloss.internal.Probabilities;
 import io.github.segloss.internal.SafeMath;
 import io.github.segloss.internal.SegmentationTargets;
 import io.github.segloss.internal.Settings;
@@ -91,7 +91,7 @@ abstract class DistanceLoss extends Loss {
             return EmptyBatch.loss(logits);
         }
         NDArray target = targets.target();
-        NDArray probability = targets.flatten(probabilities(logits));
+        NDArray probability = targets.flatten(Probabilities.of(mode, fromLogits, logits));
         NDArray term = elementTerm(probability, target, extra, shape);
         NDArray valid = targets.valid().broadcast(target.getShape());
         int[] pooled = {0, 2};
@@ -169,14 +169,5 @@ abstract class DistanceLoss extends Loss {
             }
         }
         return weights;
-    }
-
-    private NDArray probabilities(NDArray logits) {
-        if (!fromLogits) {
-            return logits;
-        }
-        return mode == SegmentationMode.MULTICLASS
-                ? SafeMath.logSoftmax(logits).exp()
-                : Activation.sigmoid(logits);
     }
 }

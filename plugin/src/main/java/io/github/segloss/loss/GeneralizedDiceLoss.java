@@ -87,8 +87,8 @@ public class GeneralizedDiceLoss extends Loss {
         this.perImage = builder.perImage;
         this.includeBackground = builder.includeBackground;
         // the decimal the float was written as: 1e-5f adds 1e-5 to a float64 sum, as MONAI does
-        this.smoothNumerator = Double.parseDouble(Float.toString(builder.smoothNumerator));
-        this.smoothDenominator = Double.parseDouble(Float.toString(builder.smoothDenominator));
+        this.smoothNumerator = Settings.decimal(builder.smoothNumerator);
+        this.smoothDenominator = Settings.decimal(builder.smoothDenominator);
         this.checkFinite = builder.checkFinite();
     }
 

@@ -59,7 +59,7 @@ public class MccLoss extends Loss {
         this.fromLogits = builder.fromLogits();
         this.ignoreIndex = builder.ignoreIndex();
         // the decimal the float was written as: 1e-5f adds 1e-5 to a float64 count, as smp does
-        this.eps = Double.parseDouble(Float.toString(builder.eps));
+        this.eps = Settings.decimal(builder.eps);
         this.checkFinite = builder.checkFinite();
     }
 

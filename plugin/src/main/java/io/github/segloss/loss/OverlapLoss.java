@@ -2,11 +2,11 @@ package io.github.segloss.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.nn.Activation;
 import ai.djl.training.loss.Loss;
 import io.github.segloss.internal.EmptyBatch;
 import io.github.segloss.internal.EvaluationInputs;
 import io.github.segloss.internal.FiniteCheck;
+import io.github.segloss.internal.Probabilities;
 import io.github.segloss.internal.SafeMath;
 import io.github.segloss.internal.Scalars;
 import io.github.segloss.internal.SegmentationTargets;
@@ -109,7 +109,7 @@ public abstract class OverlapLoss extends Loss {
 
     /** The decimal a float was written as (1e-5f as 1e-5, as MONAI's float64 reads it), or 0. */
     private static double orZero(Float value) {
-        return value == null ? 0 : Double.parseDouble(Float.toString(value));
+        return value == null ? 0 : Settings.decimal(value);
     }
 
     /**
@@ -138,7 +138,8 @@ public abstract class OverlapLoss extends Loss {
             return EmptyBatch.loss(logits);
         }
 
-        NDArray probability = targets.flatten(probabilities(logits)).mul(targets.valid());
+        NDArray probability =
+                targets.flatten(Probabilities.of(mode, fromLogits, logits)).mul(targets.valid());
         NDArray target = targets.target();
         int[] axes = perImage ? new int[] {2} : new int[] {0, 2};
         NDArray score =
@@ -162,15 +163,6 @@ public abstract class OverlapLoss extends Loss {
         // no selected class with a weight above 0: 0, not 0/0
         NDArray mean = SafeMath.safeDivide(perClass.mul(selection).sum(), selection.sum());
         return SafeMath.safePow(mean, gamma);
-    }
-
-    private NDArray probabilities(NDArray logits) {
-        if (!fromLogits) {
-            return logits;
-        }
-        return mode == SegmentationMode.MULTICLASS
-                ? SafeMath.logSoftmax(logits).exp()
-                : Activation.sigmoid(logits);
     }
 
     /** The weight of each class in the final mean: class weight if selected, else 0. */
@@ -333,15 +325,7 @@ public abstract class OverlapLoss extends Loss {
          * @return this builder
          */
         public T optClasses(int... classes) {
-            if (classes == null || classes.length == 0) {
-                throw new IllegalArgumentException("classes must name at least one class");
-            }
-            if (Arrays.stream(classes).anyMatch(c -> c < 0)
-                    || Arrays.stream(classes).distinct().count() != classes.length) {
-                throw new IllegalArgumentException(
-                        "classes must be distinct and >= 0, got " + Arrays.toString(classes));
-            }
-            this.classes = classes.clone();
+            this.classes = Settings.distinctClasses(classes);
             return self();
         }
 

@@ -8,6 +8,7 @@ import io.github.segloss.internal.EvaluationMemo;
 import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.LossErrors;
 import io.github.segloss.internal.Scalars;
+import io.github.segloss.internal.Settings;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -59,7 +60,7 @@ public class WeightedLoss extends Loss {
         this.weight = weight;
         // the decimal the weight was written as: 0.4f scales a float64 loss by 0.4, as PyTorch's
         // "0.4 * loss" does, not by 0.4000000059604645; it rounds back to the same float32
-        this.decimalWeight = Double.parseDouble(Float.toString(weight));
+        this.decimalWeight = Settings.decimal(weight);
         this.checkFinite = checkFinite;
     }
 
