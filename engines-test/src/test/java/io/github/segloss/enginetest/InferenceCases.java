@@ -84,7 +84,8 @@ final class InferenceCases {
                         ? manager.create(boxValues.data(), boxValues.shape())
                         : boxValues.toFloat(manager);
         NDArray classIds = c.input("classIds").toType(manager, DataType.INT64);
-        NDArray probabilities = fromLogits ? Activation.sigmoid(masks) : masks;
+        // MXNet's sigmoid fails on an empty array (no detection)
+        NDArray probabilities = fromLogits && masks.size() > 0 ? Activation.sigmoid(masks) : masks;
         outputs.put(
                 "probabilities",
                 InstanceMasks.pasteProbabilities(probabilities, boxes, classIds, height, width));
