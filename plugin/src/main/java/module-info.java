@@ -6,7 +6,8 @@
  *   <li>{@link io.github.segloss.loss}: the losses, each a DJL {@code Loss};
  *   <li>{@link io.github.segloss.metric}: DJL {@code Evaluator}s such as mean IoU;
  *   <li>{@link io.github.segloss.target}: RoI Align, Mask R-CNN mask targets, bilinear resizing;
- *   <li>{@link io.github.segloss.inference}: from logits to full-resolution class maps.
+ *   <li>{@link io.github.segloss.inference}: from logits to full-resolution class maps and instance
+ *       masks.
  * </ul>
  *
  * <p>{@code io.github.segloss.internal} holds the shared pieces of these packages and is not

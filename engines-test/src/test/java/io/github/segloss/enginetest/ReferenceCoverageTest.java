@@ -46,7 +46,9 @@ public class ReferenceCoverageTest {
                 new MccLossTest(engine),
                 new DistanceMapsTest(engine),
                 new BoundaryLossTest(engine),
-                new HausdorffDTLossTest(engine));
+                new HausdorffDTLossTest(engine),
+                new SemanticPredictionsTest(engine),
+                new InstanceMasksTest(engine));
     }
 
     @Test
