@@ -161,23 +161,39 @@ abstract class SurfaceEvaluator extends CountingEvaluator<PerImageValues> {
             axes = new double[image.length];
             Arrays.fill(axes, 1);
         }
-        Surfaces surfaces = new Surfaces(image, axes);
-        int size = surfaces.size();
-        boolean[] predEdges = new boolean[size];
-        boolean[] labelEdges = new boolean[size];
+        int size = Math.toIntExact(pixels.size() / images);
         for (int n = 0; n < images; n++) {
             Arrays.fill(rows[n], Double.NaN);
+            ClassBoxes boxes =
+                    new ClassBoxes(image, numClasses, pixels.truth(), pixels.predicted(), n * size);
             for (int c = firstClass(); c < numClasses; c++) {
-                int predCount = surfaces.edges(pixels.predicted(), n * size, c, predEdges);
-                int labelCount = surfaces.edges(pixels.truth(), n * size, c, labelEdges);
-                float[] predToLabel =
-                        surfaces.distances(predEdges, predCount, labelEdges, labelCount);
-                float[] labelToPred =
-                        surfaces.distances(labelEdges, labelCount, predEdges, predCount);
-                rows[n][c] = value(predToLabel, labelToPred, c);
+                if (boxes.present(c)) {
+                    rows[n][c] = measure(boxes, pixels, n * size, c, axes);
+                }
             }
         }
         return PerImageValues.of(rows);
+    }
+
+    /**
+     * The value of a class present in an image: its masks cropped to their box (with a margin of 1,
+     * as MONAI crops), their surfaces, and the distances between them.
+     */
+    private double measure(
+            ClassBoxes boxes, PixelClasses pixels, int offset, int c, double[] axes) {
+        Surfaces surfaces = new Surfaces(boxes.cropShape(c), axes);
+        int size = surfaces.size();
+        boolean[] predMask = new boolean[size];
+        boolean[] labelMask = new boolean[size];
+        boxes.crop(pixels.predicted(), offset, c, predMask);
+        boxes.crop(pixels.truth(), offset, c, labelMask);
+        boolean[] predEdges = new boolean[size];
+        boolean[] labelEdges = new boolean[size];
+        int predCount = surfaces.edges(predMask, predEdges);
+        int labelCount = surfaces.edges(labelMask, labelEdges);
+        float[] predToLabel = surfaces.distances(predEdges, predCount, labelEdges, labelCount);
+        float[] labelToPred = surfaces.distances(labelEdges, labelCount, predEdges, predCount);
+        return value(predToLabel, labelToPred, c);
     }
 
     /** The spatial shape of an image, checked (see the class documentation). */

@@ -20,8 +20,9 @@ import java.util.Arrays;
  *       {@code get_surface_distance}).
  * </ul>
  *
- * <p>One instance serves every image of one shape and spacing (not concurrently): its buffers are
- * reused.
+ * <p>One instance serves every mask of one shape and spacing (not concurrently): its buffers are
+ * reused. The caller crops the masks to the bounding box of their union with a margin of 1 (clipped
+ * to the image), as MONAI does: the surfaces and distances stay the same, the work shrinks.
  */
 final class Surfaces {
 
@@ -62,29 +63,27 @@ final class Surfaces {
     }
 
     /**
-     * Finds the surface (edge pixels) of the pixels of class {@code c} in an image.
+     * Finds the surface (edge pixels) of a mask.
      *
-     * @param classes the class of every pixel, row-major
-     * @param offset where the image starts
-     * @param c the class
+     * @param mask the mask, row-major (size {@link #size()})
      * @param edges where the surface goes: true for a surface pixel (size {@link #size()})
      * @return the number of surface pixels
      */
-    int edges(int[] classes, int offset, int c, boolean[] edges) {
+    int edges(boolean[] mask, boolean[] edges) {
         int count = 0;
         for (int i = 0; i < size; i++) {
             boolean edge = false;
-            if (classes[offset + i] == c) {
+            if (mask[i]) {
                 int rest = i;
                 for (int axis = 0; axis < shape.length && !edge; axis++) {
-                    int index = rest / strides[axis];
-                    rest -= index * strides[axis];
                     int stride = strides[axis];
+                    int index = rest / stride;
+                    rest -= index * stride;
                     edge =
                             index == 0
                                     || index == shape[axis] - 1
-                                    || classes[offset + i - stride] != c
-                                    || classes[offset + i + stride] != c;
+                                    || !mask[i - stride]
+                                    || !mask[i + stride];
                 }
             }
             edges[i] = edge;
