@@ -59,7 +59,8 @@ public record ReferenceCase(
         "/reference/generated-soft.json",
         "/reference/generated-distance.json",
         "/reference/generated-report.json",
-        "/reference/generated-inference.json"
+        "/reference/generated-inference.json",
+        "/reference/generated-surface.json"
     };
 
     /**

@@ -22,7 +22,12 @@ public class ReferenceCoverageTest {
      * {@link SegmentationReportTest}.
      */
     private static final Set<String> METRICS =
-            Set.of("MeanIoU", "MaskRcnnMaskMetrics", "SegmentationReport");
+            Set.of(
+                    "MeanIoU",
+                    "MaskRcnnMaskMetrics",
+                    "SegmentationReport",
+                    "SurfaceDistance",
+                    "SurfaceDice");
 
     /** Every class that runs reference cases; the engine name only labels the instance. */
     private static List<ReferenceCaseTest> owners() {

@@ -5,7 +5,10 @@
  * io.github.segloss.metric.MaskRcnnMaskMetric}, made by {@link
  * io.github.segloss.metric.MaskRcnnMaskMetrics}), the mean mask IoU of a mask head's RoIs, overall
  * and per class ({@link io.github.segloss.metric.MaskIoU}), and a per-class report of IoU, Dice,
- * precision and recall with their averages ({@link io.github.segloss.metric.SegmentationReport}).
+ * precision and recall with their averages ({@link io.github.segloss.metric.SegmentationReport}),
+ * and MONAI's surface distances ({@link io.github.segloss.metric.SurfaceDistance}: Hausdorff, its
+ * percentiles, average surface distance) and normalised surface Dice ({@link
+ * io.github.segloss.metric.SurfaceDice}), whose state is the per-image values instead of counts.
  *
  * <p>Each evaluator accumulates integer counts per accumulator key (a confusion matrix, counts of
  * pixels, or each class's RoI intersections grouped by union size), so a batch gives the same
