@@ -15,9 +15,10 @@
  *       {@link io.github.segloss.loss.BinaryCrossEntropyLoss}.
  *   <li>Instance masks: {@link io.github.segloss.loss.MaskRcnnMaskLoss} and {@link
  *       io.github.segloss.loss.PointSampledMaskLoss} (PointRend / Mask2Former); regression: {@link
- *       <li>Distance-based: {@link io.github.segloss.loss.BoundaryLoss} (Kervadec et al.) and
- *       {@link io.github.segloss.loss.HausdorffDTLoss} (MONAI's), on the maps of {@link
- *       io.github.segloss.target.DistanceMaps}. io.github.segloss.loss.MaskedL2Loss}.
+ *       io.github.segloss.loss.MaskedL2Loss}.
+ *   <li>Distance-based: {@link io.github.segloss.loss.BoundaryLoss} (Kervadec et al.) and {@link
+ *       io.github.segloss.loss.HausdorffDTLoss} (MONAI's), on the maps of {@link
+ *       io.github.segloss.target.DistanceMaps}.
  *   <li>Combinations: {@link io.github.segloss.loss.WeightedSumLoss} (weighted parts, each on the
  *       whole output or on one head), {@link io.github.segloss.loss.DeepSupervisionLoss} (one
  *       {@link io.github.segloss.loss.HeadLoss} per output head: PSPNet's main and auxiliary heads,
