@@ -58,7 +58,8 @@ public record ReferenceCase(
         "/reference/generated-gdl-mcc.json",
         "/reference/generated-soft.json",
         "/reference/generated-distance.json",
-        "/reference/generated-report.json"
+        "/reference/generated-report.json",
+        "/reference/generated-boundary.json"
     };
 
     /**
