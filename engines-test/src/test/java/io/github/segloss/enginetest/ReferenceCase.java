@@ -60,7 +60,8 @@ public record ReferenceCase(
         "/reference/generated-distance.json",
         "/reference/generated-report.json",
         "/reference/generated-inference.json",
-        "/reference/generated-surface.json"
+        "/reference/generated-surface.json",
+        "/reference/generated-boundary.json"
     };
 
     /**

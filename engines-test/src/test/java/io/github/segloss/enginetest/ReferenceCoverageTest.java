@@ -18,8 +18,8 @@ import org.testng.annotations.Test;
 public class ReferenceCoverageTest {
 
     /**
-     * The metric kinds, run by {@link MetricConformanceTest}, and SegmentationReport's, run by
-     * {@link SegmentationReportTest}.
+     * The metric kinds, run by {@link MetricConformanceTest}, SegmentationReport's, run by {@link
+     * SegmentationReportTest}, and BoundaryIoU's, run by {@link BoundaryIoUTest}.
      */
     private static final Set<String> METRICS =
             Set.of(
@@ -27,7 +27,9 @@ public class ReferenceCoverageTest {
                     "MaskRcnnMaskMetrics",
                     "SegmentationReport",
                     "SurfaceDistance",
-                    "SurfaceDice");
+                    "SurfaceDice",
+                    "BoundaryIoU",
+                    "BoundaryIoUPair");
 
     /** Every class that runs reference cases; the engine name only labels the instance. */
     private static List<ReferenceCaseTest> owners() {

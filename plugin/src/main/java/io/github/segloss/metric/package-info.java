@@ -8,11 +8,13 @@
  * precision and recall with their averages ({@link io.github.segloss.metric.SegmentationReport}),
  * and MONAI's surface distances ({@link io.github.segloss.metric.SurfaceDistance}: Hausdorff, its
  * percentiles, average surface distance) and normalised surface Dice ({@link
- * io.github.segloss.metric.SurfaceDice}), whose state is the per-image values instead of counts.
+ * io.github.segloss.metric.SurfaceDice}), whose state is the per-image values instead of counts,
+ * and Boundary IoU ({@link io.github.segloss.metric.BoundaryIoU}, boundary-iou-api's).
  *
  * <p>Each evaluator accumulates integer counts per accumulator key (a confusion matrix, counts of
- * pixels, or each class's RoI intersections grouped by union size), so a batch gives the same
- * number whether it is evaluated whole or split across devices, and results merge by addition. An
+ * pixels, boundary intersections and unions, or each class's RoI intersections grouped by union
+ * size), or the per-image values of the surface metrics, so a batch gives the same number whether
+ * it is evaluated whole or split across devices, and results merge by addition or concatenation. An
  * accumulator that has counted nothing reads NaN; the values of a key's last finished epoch stay
  * readable after DJL's training listener has reset it ({@code getLastEpochAccumulator}, {@link
  * io.github.segloss.metric.MeanIoU#getLastEpochPerClassIoU}, {@link
