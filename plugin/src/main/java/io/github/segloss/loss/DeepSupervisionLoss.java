@@ -121,7 +121,8 @@ public class DeepSupervisionLoss extends WeightedPartsLoss {
                 case SAME:
                     return 1f;
                 case EXP:
-                    return (float) Math.max(Math.pow(0.5, level), 0.0625);
+                    // 0.5^l down to 0.0625 = 0.5^4, exactly in float
+                    return level >= 4 ? 0.0625f : 1f / (1 << level);
                 default:
                     return level == 0 ? 1f : 0.5f;
             }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import io.github.segloss.internal.EmptyBatch;
 import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.internal.HostArrays;
+import io.github.segloss.internal.RowRanks;
 import io.github.segloss.internal.Scalars;
 import io.github.segloss.internal.Shapes;
 import java.util.Random;
@@ -179,7 +180,7 @@ public final class PointSampling {
             String rows = first + ":" + last;
             NDArray magnitude = sample(constant.get(rows), candidates.get(rows)).squeeze(1).abs();
             // most uncertain first: -|x| descending is |x| ascending
-            NDArray order = smallest(magnitude, count).toType(DataType.INT64, false);
+            NDArray order = RowRanks.smallest(magnitude, count).toType(DataType.INT64, false);
             long[] rowStarts = new long[last - first];
             for (int r = 0; r < rowStarts.length; r++) {
                 rowStarts[r] = (long) (first + r) * s * 2;
@@ -190,19 +191,6 @@ public final class PointSampling {
             parts.add(flatCandidates.take(flatCandidates.getManager(), at.add(axis)));
         }
         return parts.size() == 1 ? parts.head() : NDArrays.concat(parts, 0);
-    }
-
-    /**
-     * The column indices of the {@code count} smallest values of each row, smallest first: a
-     * partial top-k where the engine has one (PyTorch), else a full {@code argSort} (MXNet, whose
-     * DJL binding has no top-k).
-     */
-    private static NDArray smallest(NDArray values, int count) {
-        try {
-            return values.topK(count, 1, false, true).get(1);
-        } catch (UnsupportedOperationException noTopK) {
-            return values.argSort(1, true).get(":, 0:" + count);
-        }
     }
 
     /**
