@@ -15,7 +15,7 @@ import io.github.segloss.example.data.ImageFiles;
 import io.github.segloss.example.model.PspNet;
 import io.github.segloss.example.report.Overlay;
 import io.github.segloss.example.report.Palette;
-import io.github.segloss.inference.ClassMaps;
+import io.github.segloss.inference.SemanticPredictions;
 import io.github.segloss.target.BilinearResize;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -33,8 +33,8 @@ import java.util.List;
  * none over an input file, no two images writing one file). Images whose header declares more than
  * {@code maxImagePixels} pixels are refused before decoding. The logits, computed at the model's
  * training size, are upsampled and reduced to class ids in row bands ({@link
- * ClassMaps#upsampledArgMax}), so memory grows with the image's pixels, not with pixels × classes.
- * Masks and overlays are written atomically (a temporary file renamed into place).
+ * SemanticPredictions#classMap}), so memory grows with the image's pixels, not with pixels ×
+ * classes. Masks and overlays are written atomically (a temporary file renamed into place).
  *
  * <p>A single input image that cannot be read stops the run. In a folder, a bad image (empty,
  * truncated, corrupt, too large, unreadable, a folder or a broken link named like an image) is
@@ -207,7 +207,7 @@ public final class Prediction {
             NDArray resized = BilinearResize.resize(image, size, size, false);
             image.close();
             NDArray logits = net.forward(store, new NDList(resized), false).head();
-            classIds = ClassMaps.upsampledArgMax(logits, height, width, false);
+            classIds = SemanticPredictions.classMap(logits, height, width);
         }
         Path written = job.mask();
         try {
