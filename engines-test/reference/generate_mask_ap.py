@@ -102,7 +102,8 @@ def jitter(mask):
     return out
 
 
-def make_image(h, w, classes, n_gt, n_fp, sizes, crowd_rate, score_digits=None):
+def make_image(h, w, classes, n_gt, n_fp, sizes, crowd_rate, score_digits=None,
+               copies_last=False):
     gt = []
     for _ in range(n_gt):
         m = random_mask(h, w, *sizes)
@@ -112,9 +113,14 @@ def make_image(h, w, classes, n_gt, n_fp, sizes, crowd_rate, score_digits=None):
         for _ in range(int(rng.integers(0, 3))):
             same = rng.random() < 0.85
             dt.append((jitter(m), c if same else int(rng.integers(0, classes))))
+    copies = len(dt)
     for _ in range(n_fp):
         dt.append((random_mask(h, w, *sizes), int(rng.integers(0, classes))))
     scores = rng.random(len(dt))
+    if copies_last:
+        # the ground truths' copies score below most false positives: some rank past 100
+        scores[:copies] *= 0.3
+        scores[copies:] = 0.2 + 0.8 * scores[copies:]
     if score_digits is not None:
         scores = np.round(scores, score_digits)
     return {"h": h, "w": w, "gt": gt, "dt": [(m, c, float(s)) for (m, c), s in zip(dt, scores)]}
@@ -188,7 +194,7 @@ def main():
                       [make_image(128, 128, 2, 6, 3, (6, 110), 0.25, score_digits=1)
                        for _ in range(3)], 2))
     # Many detections of one class: max detections 1, 10 and the cut at 100.
-    crowded = make_image(32, 32, 1, 12, 115, (4, 9), 0.1)
+    crowded = make_image(32, 32, 1, 12, 115, (4, 9), 0.1, copies_last=True)
     cases.append(case("mask_ap_many_detections", [crowded, make_image(32, 32, 1, 3, 2, (4, 9),
                                                                         0.0)], 1))
     # An image without detections and one without ground truths.
