@@ -203,6 +203,14 @@ def main():
     empty_gt = make_image(20, 20, 2, 0, 3, (5, 10), 0.0)
     cases.append(case("mask_ap_empty_images",
                       [make_image(20, 20, 2, 4, 1, (5, 10), 0.2), empty_dt, empty_gt], 2))
+    # A crowd region listed before an object it contains: COCOeval tries the object first (kept
+    # ground truths before ignored ones), although the crowd's IoU (|dt & gt| / |dt|) is higher.
+    crowd = shape_mask(8, 8, 0, 0, 8, 6, False)
+    obj = shape_mask(8, 8, 0, 2, 4, 4, False)
+    listed_first = {"h": 8, "w": 8, "gt": [(crowd, 0, True), (obj, 0, False)],
+                    "dt": [(shape_mask(8, 8, 0, 1, 4, 5, False), 0, 0.9),
+                           (shape_mask(8, 8, 5, 6, 2, 2, False), 0, 0.4)]}
+    cases.append(case("mask_ap_crowd_listed_first", [listed_first], 1))
     with open(OUT, "w") as out:
         json.dump({"generator": "engines-test/reference/generate_mask_ap.py",
                    "numpy": np.__version__, "reference_float": "float64", "cases": cases},
