@@ -61,7 +61,8 @@ public record ReferenceCase(
         "/reference/generated-report.json",
         "/reference/generated-inference.json",
         "/reference/generated-surface.json",
-        "/reference/generated-boundary.json"
+        "/reference/generated-boundary.json",
+        "/reference/generated-mask-ap.json"
     };
 
     /**

@@ -29,7 +29,8 @@ public class ReferenceCoverageTest {
                     "SurfaceDistance",
                     "SurfaceDice",
                     "BoundaryIoU",
-                    "BoundaryIoUPair");
+                    "BoundaryIoUPair",
+                    "MaskAveragePrecision");
 
     /** Every class that runs reference cases; the engine name only labels the instance. */
     private static List<ReferenceCaseTest> owners() {

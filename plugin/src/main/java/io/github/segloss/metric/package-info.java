@@ -21,5 +21,9 @@
  * io.github.segloss.metric.MaskIoU#getLastEpochPerClassIoU}). Bad input raises an {@link
  * java.lang.IllegalArgumentException} naming the argument, the expected and the actual shape or
  * value, as the losses do.
+ *
+ * <p>COCO mask AP ({@link io.github.segloss.metric.MaskAveragePrecision}, pycocotools' COCOeval for
+ * masks) is not an evaluator: images of detections and ground truths are added to it, and its state
+ * is the per-image matches, which merge by concatenation.
  */
 package io.github.segloss.metric;

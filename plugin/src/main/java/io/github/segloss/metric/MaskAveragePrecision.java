@@ -1,0 +1,420 @@
+package io.github.segloss.metric;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.github.segloss.target.MaskBoundary;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * COCO mask AP, equal to pycocotools' {@code COCOeval} with iouType "segm" and its default
+ * parameters: IoU thresholds .50:.05:.95, 101 recall thresholds, max detections 1, 10 and 100 per
+ * image and class (AP uses 100), area ranges all, small (under 32² pixels), medium (32² to 96²) and
+ * large (over 96²) by the ground truth's mask area, per class.
+ *
+ * <p>Per image and class the detections, sorted by score (ties in input order) and cut to 100, are
+ * matched greedily to the ground truths as {@code COCOeval.evaluateImg} does: each takes the free
+ * ground truth of the highest IoU at least the threshold, non-ignored ground truths first. A crowd
+ * ground truth ({@code iscrowd}) is ignored: its IoU is {@code |dt ∩ gt| / |dt|}, it can absorb any
+ * number of detections, which are then ignored, and it is never a false negative.
+ *
+ * <p>The state is the per-image matches (per class and area range: the detections' scores, their
+ * matched and ignored flags per IoU threshold and the number of counted ground truths), not the
+ * masks, so {@link #merge} combines evaluations of different devices or processes and any split of
+ * the images gives the same numbers. Images count in the order they were added (merged ones after
+ * this one's); that order, like COCOeval's image ids, only breaks ties of equal scores between
+ * images.
+ *
+ * <p>This is not a DJL {@code Evaluator}: its inputs are per-image instance lists of different
+ * lengths (detections with scores and classes, ground truths with crowd flags), which do not fit an
+ * evaluator's one-label-one-prediction {@code NDList}s, and COCO AP is not a per-batch
+ * accumulation. Callers add images and call {@link #evaluate()}.
+ */
+public final class MaskAveragePrecision {
+
+    /** COCOeval's max detections per image and class. */
+    static final int[] MAX_DETS = {1, 10, 100};
+
+    /** COCOeval's area ranges in pixels: all, small, medium, large (both ends inclusive). */
+    static final double[][] AREAS = {{0, 1e10}, {0, 32 * 32}, {32 * 32, 96 * 96}, {96 * 96, 1e10}};
+
+    private static final double[] IOU_THRESHOLDS = linspace(0.5, 0.95, 10);
+    private static final double[] RECALL_THRESHOLDS = linspace(0, 1, 101);
+
+    private final int numClasses;
+    private final List<CocoMatches[][]> images = new ArrayList<>();
+
+    /**
+     * Creates an empty evaluation.
+     *
+     * @param numClasses the number of classes C, at least 1; class ids are in {@code [0, C)}
+     * @throws IllegalArgumentException if C is less than 1
+     */
+    public MaskAveragePrecision(int numClasses) {
+        if (numClasses < 1) {
+            throw new IllegalArgumentException("numClasses must be at least 1, got " + numClasses);
+        }
+        this.numClasses = numClasses;
+    }
+
+    /** numpy's linspace(start, stop, num): i · step + start, the last value exactly stop. */
+    private static double[] linspace(double start, double stop, int num) {
+        double step = (stop - start) / (num - 1);
+        double[] values = new double[num];
+        for (int i = 0; i < num; i++) {
+            values[i] = i * step + start;
+        }
+        values[num - 1] = stop;
+        return values;
+    }
+
+    /**
+     * Returns the IoU thresholds, as COCOeval's {@code params.iouThrs}.
+     *
+     * @return .50, .55, ..., .95
+     */
+    public static double[] iouThresholds() {
+        return IOU_THRESHOLDS.clone();
+    }
+
+    /**
+     * Returns the number of classes C.
+     *
+     * @return C
+     */
+    public int getNumClasses() {
+        return numClasses;
+    }
+
+    /**
+     * Returns the number of images added (merged ones included).
+     *
+     * @return the number of images
+     */
+    public int getNumImages() {
+        return images.size();
+    }
+
+    /** Forgets every image. */
+    public void reset() {
+        images.clear();
+    }
+
+    /**
+     * Adds the images of another evaluation (of another device, process or slice of the data) after
+     * this one's.
+     *
+     * @param other an evaluation with the same number of classes; it is not changed
+     * @throws IllegalArgumentException if the numbers of classes differ
+     */
+    public void merge(MaskAveragePrecision other) {
+        if (other.numClasses != numClasses) {
+            throw new IllegalArgumentException(
+                    "other must have numClasses " + numClasses + ", got " + other.numClasses);
+        }
+        images.addAll(new ArrayList<>(other.images));
+    }
+
+    /**
+     * Adds one image given as host arrays.
+     *
+     * @param height the image height H
+     * @param width the image width W
+     * @param dtMasks the D detections' binary masks, each H·W pixels row-major
+     * @param scores the D detections' scores, finite
+     * @param dtClasses the D detections' class ids in {@code [0, C)}
+     * @param gtMasks the G ground truths' binary masks, each H·W pixels row-major
+     * @param gtClasses the G ground truths' class ids in {@code [0, C)}
+     * @param gtCrowd the G ground truths' iscrowd flags
+     * @throws IllegalArgumentException naming the argument if a length, class id or score is bad
+     */
+    public void addImage(
+            int height,
+            int width,
+            boolean[][] dtMasks,
+            double[] scores,
+            int[] dtClasses,
+            boolean[][] gtMasks,
+            int[] gtClasses,
+            boolean[] gtCrowd) {
+        if (height < 0 || width < 0) {
+            throw new IllegalArgumentException(
+                    "height and width must be at least 0, got " + height + " × " + width);
+        }
+        int d = dtMasks.length;
+        int g = gtMasks.length;
+        requireLength("scores", scores.length, d, "dtMasks");
+        requireLength("dtClasses", dtClasses.length, d, "dtMasks");
+        requireLength("gtClasses", gtClasses.length, g, "gtMasks");
+        requireLength("gtCrowd", gtCrowd.length, g, "gtMasks");
+        long[] dtAreas = areas(dtMasks, "dtMasks", height, width);
+        long[] gtAreas = areas(gtMasks, "gtMasks", height, width);
+        for (int i = 0; i < d; i++) {
+            if (!Double.isFinite(scores[i])) {
+                throw new IllegalArgumentException(
+                        "scores[" + i + "] must be finite, got " + scores[i]);
+            }
+        }
+        requireClasses(dtClasses, "dtClasses");
+        requireClasses(gtClasses, "gtClasses");
+        CocoMatches[][] image = new CocoMatches[numClasses][];
+        for (int c = 0; c < numClasses; c++) {
+            image[c] =
+                    matchClass(
+                            c, dtMasks, scores, dtClasses, dtAreas, gtMasks, gtClasses, gtCrowd,
+                            gtAreas);
+        }
+        images.add(image);
+    }
+
+    /**
+     * Adds one image given as arrays of any engine (read on the host).
+     *
+     * @param dtMasks the detections' binary masks {@code (D, H, W)}, boolean or 0 and 1
+     * @param scores the detections' scores {@code (D)}
+     * @param dtClasses the detections' class ids {@code (D)}, whole numbers in {@code [0, C)}
+     * @param gtMasks the ground truths' binary masks {@code (G, H, W)}
+     * @param gtClasses the ground truths' class ids {@code (G)}
+     * @param gtCrowd the ground truths' iscrowd flags {@code (G)}, boolean or 0 and 1
+     * @throws IllegalArgumentException naming the argument if a shape or value is bad
+     */
+    public void addImage(
+            NDArray dtMasks,
+            NDArray scores,
+            NDArray dtClasses,
+            NDArray gtMasks,
+            NDArray gtClasses,
+            NDArray gtCrowd) {
+        Shape shape = dtMasks.getShape();
+        if (shape.dimension() != 3) {
+            throw new IllegalArgumentException(
+                    "dtMasks must be masks (D, H, W), got shape " + shape);
+        }
+        Shape gtShape = gtMasks.getShape();
+        if (gtShape.dimension() != 3
+                || gtShape.get(1) != shape.get(1)
+                || gtShape.get(2) != shape.get(2)) {
+            throw new IllegalArgumentException(
+                    "gtMasks must be masks (G, "
+                            + shape.get(1)
+                            + ", "
+                            + shape.get(2)
+                            + ") like dtMasks, got shape "
+                            + gtShape);
+        }
+        int height = (int) shape.get(1);
+        int width = (int) shape.get(2);
+        int d = (int) shape.get(0);
+        int g = (int) gtShape.get(0);
+        double[] scoreValues = vector(scores, "scores", d);
+        double[] gtCrowdValues = vector(gtCrowd, "gtCrowd", g);
+        boolean[] crowd = new boolean[g];
+        for (int j = 0; j < g; j++) {
+            if (gtCrowdValues[j] != 0 && gtCrowdValues[j] != 1) {
+                throw new IllegalArgumentException(
+                        "gtCrowd[" + j + "] must be 0 or 1, got " + gtCrowdValues[j]);
+            }
+            crowd[j] = gtCrowdValues[j] != 0;
+        }
+        addImage(
+                height,
+                width,
+                split(MaskBoundary.hostMask(dtMasks, "dtMasks"), d),
+                scoreValues,
+                classIds(vector(dtClasses, "dtClasses", d), "dtClasses"),
+                split(MaskBoundary.hostMask(gtMasks, "gtMasks"), g),
+                classIds(vector(gtClasses, "gtClasses", g), "gtClasses"),
+                crowd);
+    }
+
+    /**
+     * Computes COCOeval's numbers over every image added.
+     *
+     * @return the summary and per-class AP (NaN where COCOeval writes -1)
+     */
+    public MaskApResult evaluate() {
+        CocoAccumulation acc =
+                new CocoAccumulation(
+                        images,
+                        IOU_THRESHOLDS,
+                        RECALL_THRESHOLDS,
+                        MAX_DETS,
+                        numClasses,
+                        AREAS.length);
+        int last = MAX_DETS.length - 1;
+        double[] perClass = new double[numClasses];
+        for (int k = 0; k < numClasses; k++) {
+            perClass[k] = acc.averagePrecision(-1, 0, last, k);
+        }
+        return new MaskApResult(
+                acc.averagePrecision(-1, 0, last, -1),
+                acc.averagePrecision(0, 0, last, -1),
+                acc.averagePrecision(5, 0, last, -1),
+                acc.averagePrecision(-1, 1, last, -1),
+                acc.averagePrecision(-1, 2, last, -1),
+                acc.averagePrecision(-1, 3, last, -1),
+                acc.averageRecall(0, 0),
+                acc.averageRecall(0, 1),
+                acc.averageRecall(0, last),
+                acc.averageRecall(1, last),
+                acc.averageRecall(2, last),
+                acc.averageRecall(3, last),
+                perClass);
+    }
+
+    private CocoMatches[] matchClass(
+            int c,
+            boolean[][] dtMasks,
+            double[] scores,
+            int[] dtClasses,
+            long[] dtAreas,
+            boolean[][] gtMasks,
+            int[] gtClasses,
+            boolean[] gtCrowd,
+            long[] gtAreas) {
+        int[] gts = IntStream.range(0, gtClasses.length).filter(j -> gtClasses[j] == c).toArray();
+        // np.argsort(-score, kind='mergesort') then [:maxDets[-1]]
+        int[] dts =
+                IntStream.range(0, dtClasses.length)
+                        .filter(i -> dtClasses[i] == c)
+                        .boxed()
+                        .sorted(Comparator.comparingDouble(i -> -scores[i]))
+                        .limit(MAX_DETS[MAX_DETS.length - 1])
+                        .mapToInt(Integer::intValue)
+                        .toArray();
+        if (gts.length == 0 && dts.length == 0) {
+            return new CocoMatches[AREAS.length];
+        }
+        double[][] ious = new double[dts.length][gts.length];
+        for (int i = 0; i < dts.length; i++) {
+            for (int j = 0; j < gts.length; j++) {
+                ious[i][j] =
+                        iou(
+                                dtMasks[dts[i]],
+                                gtMasks[gts[j]],
+                                dtAreas[dts[i]],
+                                gtAreas[gts[j]],
+                                gtCrowd[gts[j]]);
+            }
+        }
+        double[] dtScores = new double[dts.length];
+        long[] dtArea = new long[dts.length];
+        for (int i = 0; i < dts.length; i++) {
+            dtScores[i] = scores[dts[i]];
+            dtArea[i] = dtAreas[dts[i]];
+        }
+        long[] gtArea = new long[gts.length];
+        boolean[] crowd = new boolean[gts.length];
+        for (int j = 0; j < gts.length; j++) {
+            gtArea[j] = gtAreas[gts[j]];
+            crowd[j] = gtCrowd[gts[j]];
+        }
+        CocoMatches[] byArea = new CocoMatches[AREAS.length];
+        for (int a = 0; a < AREAS.length; a++) {
+            byArea[a] =
+                    CocoMatches.match(
+                            ious,
+                            dtScores,
+                            dtArea,
+                            gtArea,
+                            crowd,
+                            IOU_THRESHOLDS,
+                            AREAS[a][0],
+                            AREAS[a][1]);
+        }
+        return byArea;
+    }
+
+    /** pycocotools' maskApi rleIou: 0 without overlap, a crowd's union is the detection's area. */
+    private static double iou(boolean[] dt, boolean[] gt, long dtArea, long gtArea, boolean crowd) {
+        long intersection = 0;
+        for (int p = 0; p < dt.length; p++) {
+            intersection += dt[p] && gt[p] ? 1 : 0;
+        }
+        if (intersection == 0) {
+            return 0;
+        }
+        long union = crowd ? dtArea : dtArea + gtArea - intersection;
+        return (double) intersection / union;
+    }
+
+    private static long[] areas(boolean[][] masks, String name, int height, int width) {
+        long[] areas = new long[masks.length];
+        for (int i = 0; i < masks.length; i++) {
+            if (masks[i] == null || (long) masks[i].length != (long) height * width) {
+                throw new IllegalArgumentException(
+                        name
+                                + "["
+                                + i
+                                + "] must hold height × width = "
+                                + height
+                                + " × "
+                                + width
+                                + " pixels, got "
+                                + (masks[i] == null ? "null" : masks[i].length));
+            }
+            for (boolean pixel : masks[i]) {
+                areas[i] += pixel ? 1 : 0;
+            }
+        }
+        return areas;
+    }
+
+    private void requireClasses(int[] classes, String name) {
+        for (int i = 0; i < classes.length; i++) {
+            if (classes[i] < 0 || classes[i] >= numClasses) {
+                throw new IllegalArgumentException(
+                        name
+                                + "["
+                                + i
+                                + "] must be a class in [0, "
+                                + numClasses
+                                + "), got "
+                                + classes[i]);
+            }
+        }
+    }
+
+    private static void requireLength(String name, int actual, int expected, String of) {
+        if (actual != expected) {
+            throw new IllegalArgumentException(
+                    name + " must hold one value per " + of + " (" + expected + "), got " + actual);
+        }
+    }
+
+    private static double[] vector(NDArray array, String name, int length) {
+        if (!array.getShape().equals(new Shape(length))) {
+            throw new IllegalArgumentException(
+                    name + " must have shape (" + length + "), got " + array.getShape());
+        }
+        if (length == 0) {
+            return new double[0];
+        }
+        return array.toType(DataType.FLOAT64, false).toDoubleArray();
+    }
+
+    private static int[] classIds(double[] values, String name) {
+        int[] ids = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != Math.rint(values[i]) || Math.abs(values[i]) > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(
+                        name + "[" + i + "] must be a whole class id, got " + values[i]);
+            }
+            ids[i] = (int) values[i];
+        }
+        return ids;
+    }
+
+    private static boolean[][] split(boolean[] pixels, int count) {
+        boolean[][] masks = new boolean[count][];
+        int size = count == 0 ? 0 : pixels.length / count;
+        for (int i = 0; i < count; i++) {
+            masks[i] = Arrays.copyOfRange(pixels, i * size, (i + 1) * size);
+        }
+        return masks;
+    }
+}
