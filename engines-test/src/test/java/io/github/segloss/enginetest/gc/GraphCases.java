@@ -27,12 +27,14 @@ import io.github.segloss.loss.MaskedL2Loss;
 import io.github.segloss.loss.MccLoss;
 import io.github.segloss.loss.OhemCrossEntropyLoss;
 import io.github.segloss.loss.PixelCrossEntropyLoss;
+import io.github.segloss.loss.PointSampledMaskLoss;
 import io.github.segloss.loss.SegmentationMode;
 import io.github.segloss.loss.TverskyLoss;
 import io.github.segloss.loss.WeightedLoss;
 import io.github.segloss.loss.WeightedSumLoss;
 import io.github.segloss.target.BilinearResize;
 import io.github.segloss.target.MaskTargets;
+import io.github.segloss.target.PointSampling;
 import io.github.segloss.target.RoiAlign;
 import java.util.ArrayList;
 import java.util.List;
@@ -214,6 +216,16 @@ public final class GraphCases {
                                 .optGamma(2f)
                                 .optIgnoreIndex(IGNORE)
                                 .build());
+        multiclass(
+                cases,
+                "focal_softmax_alpha_ignore",
+                () ->
+                        FocalLoss.builder()
+                                .setMode(SegmentationMode.MULTICLASS)
+                                .optSoftmax(true)
+                                .optAlpha(0.25f)
+                                .optIgnoreIndex(IGNORE)
+                                .build());
         binaryCase(
                 cases,
                 "focal_binary_reduced",
@@ -320,6 +332,9 @@ public final class GraphCases {
         cases.add(new GraphCase("roi_align", GraphCases::roiAlign));
         cases.add(new GraphCase("roi_align_windowed", GraphCases::roiAlignWindowed));
         cases.add(new GraphCase("bilinear_resize", GraphCases::bilinearResize));
+        cases.add(new GraphCase("deep_supervision_resized", GraphCases::resizedHeads));
+        cases.add(new GraphCase("point_sample", GraphCases::pointSample));
+        cases.add(new GraphCase("point_sampled_mask_loss", GraphCases::pointLoss));
         return cases;
     }
 
@@ -429,5 +444,45 @@ public final class GraphCases {
         return new Graph(
                 List.of(input),
                 () -> BilinearResize.resize(input, 11, 13, false).mul(weights).sum());
+    }
+
+    /** MONAI-style deep supervision: heads at 8², 4² and 2², labels resized to each. */
+    private static Graph resizedHeads(NDManager m) {
+        DeepSupervisionLoss loss =
+                DeepSupervisionLoss.builder()
+                        .addHeads(
+                                PixelCrossEntropyLoss.builder().optIgnoreIndex(IGNORE).build(),
+                                3,
+                                DeepSupervisionLoss.WeightMode.EXP)
+                        .optResizeLabels(true)
+                        .build();
+        NDArray labels = classLabels(m, 2, CLASSES, IGNORE, LABELS);
+        List<NDArray> heads =
+                List.of(
+                        normal(m, 1, 2f, LOGITS),
+                        normal(m, 3, 2f, new Shape(2, CLASSES, 4, 4)),
+                        normal(m, 5, 2f, new Shape(2, CLASSES, 2, 2)));
+        return new Graph(heads, () -> loss.evaluate(new NDList(labels), new NDList(heads)));
+    }
+
+    /** detectron2's point_sample of a map at fixed points, inside and outside, times weights. */
+    private static Graph pointSample(NDManager m) {
+        NDArray input = normal(m, 1, 1f, new Shape(2, 3, 6, 7));
+        NDArray points = uniform(m, 4, new Shape(2, 20, 2)).mul(1.4f).sub(0.2f);
+        NDArray weights = uniform(m, 9, new Shape(2, 3, 20));
+        return new Graph(
+                List.of(input), () -> PointSampling.sample(input, points).mul(weights).sum());
+    }
+
+    /** The point-sampled mask loss at fixed points (its own points are random by design). */
+    private static Graph pointLoss(NDManager m) {
+        NDArray logits = normal(m, 1, 2f, new Shape(3, CLASSES, 14, 14));
+        NDArray classIds = m.create(new long[] {1, 3, 2});
+        NDArray targets = binary(m, 6, new Shape(3, 28, 28));
+        NDArray points = uniform(m, 4, new Shape(3, 50, 2));
+        PointSampledMaskLoss loss = PointSampledMaskLoss.builder().build();
+        return new Graph(
+                List.of(logits),
+                () -> loss.evaluate(new NDList(classIds, targets), new NDList(logits), points));
     }
 }
