@@ -72,6 +72,20 @@ final class InstanceValidation extends TrainingListenerAdapter {
     }
 
     /**
+     * Returns the epoch-wide number of the first image of a slice: {@link InstanceBatch#slices}
+     * cuts a batch's instances every {@code maxRois}, so slice k starts at instance k · maxRois.
+     *
+     * @param whole the batch that was sliced
+     * @param slice the slice's position k among the batch's slices
+     * @param maxRois the slices' most instances
+     * @param imagesBefore the images of the epoch's earlier batches
+     * @return the number of the image of the slice's first instance
+     */
+    static long firstImage(InstanceBatch whole, int slice, int maxRois, long imagesBefore) {
+        return imagesBefore + whole.batchIndices()[Math.multiplyExact(slice, maxRois)];
+    }
+
+    /**
      * Announces the next slice that DJL validates.
      *
      * @param instances the slice

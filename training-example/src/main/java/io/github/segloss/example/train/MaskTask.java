@@ -362,10 +362,10 @@ public final class MaskTask implements TrainingTask {
                             throw new NoSuchElementException();
                         }
                         InstanceBatch part = slices.next();
-                        // slices cut the instances every validationRois(): this one's first image
-                        int firstRoi = slice++ * validationRois();
                         instanceValidation.expect(
-                                part, imagesBefore + whole.batchIndices()[firstRoi]);
+                                part,
+                                InstanceValidation.firstImage(
+                                        whole, slice++, validationRois(), imagesBefore));
                         return RoiBatch.create(
                                 trainer.getManager().newSubManager(), part, number, total);
                     }

@@ -5,11 +5,15 @@ import static org.testng.Assert.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.training.listener.TrainingListener;
+import io.github.segloss.example.data.InstanceBatch;
 import io.github.segloss.inference.InstanceMasks;
+import java.util.Arrays;
 import java.util.Map;
 import org.testng.annotations.DataProvider;
 import org.testng.annotations.Test;
@@ -133,6 +137,100 @@ public class InstanceValidationTest {
                 assertEquals(pasted.scores()[r], sum / count, 1e-6);
             }
         }
+    }
+
+    /**
+     * Validation instances of three images on 16² pixels, six instances: image 1's first object is
+     * a thin L inside its box and its second fills the same box, both of class 0, so a prediction
+     * that fills the box matches the second object better than its own.
+     */
+    private static InstanceBatch threeImages() {
+        int plane = SIZE * SIZE;
+        float[][] boxes = {
+            {2, 2, 8, 8},
+            {2, 2, 12, 12},
+            {2, 2, 12, 12},
+            {9, 9, 15, 15},
+            {1, 1, 7, 9},
+            {8, 3, 15, 14}
+        };
+        int[] images = {0, 1, 1, 1, 2, 2};
+        int[] classes = {0, 0, 0, 1, 1, 0};
+        float[] masks = new float[boxes.length * plane];
+        for (int r = 0; r < boxes.length; r++) {
+            float[] b = boxes[r];
+            for (int y = (int) b[1]; y < b[3]; y++) {
+                for (int x = (int) b[0]; x < b[2]; x++) {
+                    boolean thinL = r != 1 || x < b[0] + 2 || y >= b[3] - 2;
+                    masks[r * plane + y * SIZE + x] = thinL ? 1 : 0;
+                }
+            }
+        }
+        float[] flat = new float[4 * boxes.length];
+        for (int r = 0; r < boxes.length; r++) {
+            System.arraycopy(boxes[r], 0, flat, 4 * r, 4);
+        }
+        return new InstanceBatch(3, SIZE, new float[3 * 3 * plane], flat, images, classes, masks);
+    }
+
+    /** Logits (R, 2, 4, 4): constant per instance, so each prediction fills its box. */
+    private static float[] logits() {
+        float[] levels = {5, 5, 2, 4, -1, 3};
+        float[] values = new float[levels.length * 2 * 16];
+        for (int r = 0; r < levels.length; r++) {
+            Arrays.fill(values, r * 32, (r + 1) * 32, levels[r]);
+        }
+        return values;
+    }
+
+    /** Runs the listener over the slices of a batch, numbered as given. */
+    private static Map<String, Double> validate(
+            String engine, InstanceBatch whole, int maxRois, boolean numberEachSliceAnew) {
+        InstanceValidation validation = new InstanceValidation(2);
+        float[] all = logits();
+        int first = 0;
+        long imagesBefore = 0;
+        int k = 0;
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), engine)) {
+            for (InstanceBatch slice : whole.slices(maxRois)) {
+                int rois = slice.instances();
+                NDArray logits =
+                        manager.create(
+                                Arrays.copyOfRange(all, first * 32, (first + rois) * 32),
+                                new Shape(rois, 2, 4, 4));
+                validation.expect(
+                        slice,
+                        numberEachSliceAnew
+                                ? imagesBefore
+                                : InstanceValidation.firstImage(whole, k, maxRois, 0));
+                validation.onValidationBatch(
+                        null,
+                        new TrainingListener.BatchData(
+                                null,
+                                Map.of(Device.cpu(), new NDList()),
+                                Map.of(Device.cpu(), new NDList(logits))));
+                first += rois;
+                imagesBefore += slice.images();
+                k++;
+            }
+        }
+        return validation.finish();
+    }
+
+    @Test(dataProvider = "engines")
+    public void slicesSplittingAnImageGiveTheNumbersOfTheWholeBatch(String engine) {
+        InstanceBatch whole = threeImages();
+        Map<String, Double> once = validate(engine, whole, 6, false);
+        // slices of two instances: image 1 spans the first two slices
+        Map<String, Double> sliced = validate(engine, whole, 2, false);
+        assertEquals(sliced, once);
+        Map<String, Double> apart = validate(engine, whole, 2, true);
+        assertTrue(
+                !apart.get(InstanceValidation.MASK_AP).equals(once.get(InstanceValidation.MASK_AP)),
+                "counting the parts of image 1 as two images changes its matches: "
+                        + apart
+                        + " vs "
+                        + once);
     }
 
     private static boolean[] hostMasks(NDArray masks) {
