@@ -43,9 +43,11 @@ import java.util.Map;
  * is {@code InstanceMasks.paste} of its class's logits in its box at image resolution, threshold
  * 0.5; its score is the mean mask probability over its predicted pixels, 0 when it has none ({@link
  * PastedInstances}). Where masks overlap, the higher-scoring instance takes the pixel (of equal
- * scores, the lower id). The head sees the image resized to its training size and the boxes scaled
- * with it, as in training. An image holds at most {@value #MAX_INSTANCES} instances (the PNG's
- * palette, 255 being the ignore colour). Every file is written atomically.
+ * scores, the lower id: {@link InstanceIdMap}). The instances of an image are pasted one at a time,
+ * so memory holds the image, its id map and one mask. The head sees the image resized to its
+ * training size and the boxes scaled with it, as in training. An image holds at most {@value
+ * #MAX_INSTANCES} instances (the PNG's palette, 255 being the ignore colour). Every file is written
+ * atomically.
  */
 public final class MaskPrediction {
 
@@ -187,10 +189,11 @@ public final class MaskPrediction {
                                                 + file.getFileName()));
                     }
                 }
-                PastedInstances pasted = predict(sample, net, store, manager, size, data);
-                write(sample, pasted, mask, overlay);
-                images.add(entry(sample, pasted, classes, mask, overlay));
-                instances += pasted.size();
+                InstanceIdMap ids = new InstanceIdMap(sample.height() * sample.width());
+                double[] scores = predict(sample, net, store, manager, size, data, ids);
+                write(sample, ids.ids(), mask, overlay);
+                images.add(entry(sample, scores, classes, mask, overlay));
+                instances += scores.length;
             }
         }
         Map<String, Object> json = new LinkedHashMap<>();
@@ -215,14 +218,18 @@ public final class MaskPrediction {
         return images.size();
     }
 
-    /** The pasted instances of one image (none when it has no instance). */
-    private static PastedInstances predict(
+    /**
+     * Pastes the instances of one image into its id map, one at a time (one mask in memory);
+     * returns their scores.
+     */
+    private static double[] predict(
             Sample sample,
             MaskRcnnHead net,
             ParameterStore store,
             NDManager parent,
             int size,
-            Path data) {
+            Path data,
+            InstanceIdMap ids) {
         int height = sample.height();
         int width = sample.width();
         List<Instance> instances = sample.instances();
@@ -239,8 +246,9 @@ public final class MaskPrediction {
                                     + " instances; the instance PNG holds at most "
                                     + MAX_INSTANCES));
         }
+        double[] scores = new double[rois];
         if (rois == 0) {
-            return new PastedInstances(height, width, new boolean[0][], new double[0]);
+            return scores;
         }
         float[] boxes = new float[4 * rois];
         float[] scaled = new float[4 * rois];
@@ -269,17 +277,21 @@ public final class MaskPrediction {
                             manager.zeros(new Shape(rois), DataType.INT32));
             NDArray logits = net.forward(store, input, false).head();
             NDArray classes = manager.create(classIds, new Shape(rois));
-            return PastedInstances.of(
+            PastedInstances.forEach(
                     logits,
                     manager.create(boxes, new Shape(rois, 4)),
                     logits.getShape().get(1) == 1 ? null : classes,
                     height,
-                    width);
+                    width,
+                    (r, pixels, score) -> {
+                        ids.add(pixels, score);
+                        scores[r] = score;
+                    });
         }
+        return scores;
     }
 
-    private static void write(Sample sample, PastedInstances pasted, Path mask, Path overlay) {
-        int[] ids = pasted.idMap();
+    private static void write(Sample sample, int[] ids, Path mask, Path overlay) {
         Path file = mask;
         try {
             Palette.writeClassIdPng(mask, ids, sample.width(), sample.height());
@@ -292,15 +304,15 @@ public final class MaskPrediction {
     }
 
     private static Map<String, Object> entry(
-            Sample sample, PastedInstances pasted, List<String> classes, Path mask, Path overlay) {
+            Sample sample, double[] scores, List<String> classes, Path mask, Path overlay) {
         List<Map<String, Object>> list = new ArrayList<>();
-        for (int r = 0; r < pasted.size(); r++) {
+        for (int r = 0; r < scores.length; r++) {
             Instance instance = sample.instances().get(r);
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("id", r + 1);
             item.put("class", classes.get(instance.classIndex()));
             item.put("box", instance.box());
-            item.put("score", pasted.scores()[r]);
+            item.put("score", scores[r]);
             list.add(item);
         }
         Map<String, Object> image = new LinkedHashMap<>();

@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 import io.github.segloss.inference.InstanceMasks;
 import io.github.segloss.target.MaskBoundary;
-import java.util.Arrays;
 
 /**
  * The mask head's instances at image resolution, on the host: each instance's mask of its class
@@ -17,7 +16,10 @@ import java.util.Arrays;
  * the sigmoid of its class's logits pasted into the image ({@link
  * InstanceMasks#pasteProbabilities}), averaged over the pixels of its mask; 0 when the mask is
  * empty. The mask head has no classifier, so this mask-quality score is what ranks the instances
- * for COCO AP and decides overlaps in {@link #idMap()}.
+ * for COCO AP and decides overlaps in {@link InstanceIdMap}.
+ *
+ * <p>{@link #of} keeps every mask (the validation images are small); {@link #forEach} hands each
+ * instance on as it is pasted, so that a large image costs one mask at a time.
  *
  * @param height the image height H
  * @param width the image width W
@@ -42,6 +44,51 @@ record PastedInstances(int height, int width, boolean[][] masks, double[] scores
         int rois = Math.toIntExact(maskLogits.getShape().get(0));
         boolean[][] masks = new boolean[rois][];
         double[] scores = new double[rois];
+        forEach(
+                maskLogits,
+                boxes,
+                classIds,
+                height,
+                width,
+                (r, mask, score) -> {
+                    masks[r] = mask;
+                    scores[r] = score;
+                });
+        return new PastedInstances(height, width, masks, scores);
+    }
+
+    /** Receives the pasted instances one at a time. */
+    interface Consumer {
+
+        /**
+         * Receives one instance.
+         *
+         * @param index the instance's index r
+         * @param mask its mask, H·W pixels row-major
+         * @param score its score
+         */
+        void accept(int index, boolean[] mask, double score);
+    }
+
+    /**
+     * Pastes the instances of one image, handing each on as soon as it is pasted.
+     *
+     * @param maskLogits the head's logits {@code (R, K, M, M)}
+     * @param boxes the boxes {@code (R, 4)} as {@code x1, y1, x2, y2} in image pixels
+     * @param classIds {@code (R)} each instance's mask channel in {@code [0, K)} (unread when K =
+     *     1)
+     * @param height the image height
+     * @param width the image width
+     * @param consumer receives each instance's mask and score, in order
+     */
+    static void forEach(
+            NDArray maskLogits,
+            NDArray boxes,
+            NDArray classIds,
+            int height,
+            int width,
+            Consumer consumer) {
+        int rois = Math.toIntExact(maskLogits.getShape().get(0));
         int plane = Math.multiplyExact(height, width);
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
@@ -65,13 +112,11 @@ record PastedInstances(int height, int width, boolean[][] masks, double[] scores
                         count++;
                     }
                 }
-                masks[r] = pixels;
-                scores[r] = count == 0 ? 0 : sum / count;
                 mask.close();
                 probabilities.close();
+                consumer.accept(r, pixels, count == 0 ? 0 : sum / count);
             }
         }
-        return new PastedInstances(height, width, masks, scores);
     }
 
     /**
@@ -81,31 +126,5 @@ record PastedInstances(int height, int width, boolean[][] masks, double[] scores
      */
     int size() {
         return scores.length;
-    }
-
-    /**
-     * Returns the instance-id map: 0 for the background, {@code k} where the k-th instance (from 1)
-     * covers the pixel. Where masks overlap, the instance of the higher score wins, and of equal
-     * scores the one listed first.
-     *
-     * @return H·W instance ids, row-major
-     */
-    int[] idMap() {
-        Integer[] order = new Integer[size()];
-        for (int r = 0; r < order.length; r++) {
-            order[r] = r;
-        }
-        // stable: equal scores keep their order
-        Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
-        int[] ids = new int[height * width];
-        for (int r : order) {
-            boolean[] mask = masks[r];
-            for (int p = 0; p < ids.length; p++) {
-                if (mask[p] && ids[p] == 0) {
-                    ids[p] = r + 1;
-                }
-            }
-        }
-        return ids;
     }
 }

@@ -84,24 +84,22 @@ public class InstanceValidationTest {
         boolean[] left = box(0, 0, 10, 10);
         boolean[] right = box(5, 5, 15, 15);
         int overlap = 7 * SIZE + 7;
-        int[] ids =
-                new PastedInstances(
-                                SIZE, SIZE, new boolean[][] {left, right}, new double[] {0.3, 0.8})
-                        .idMap();
+        int[] ids = idMap(left, 0.3, right, 0.8);
         assertEquals(ids[overlap], 2, "the second instance scores higher");
         assertEquals(ids[1 * SIZE + 1], 1);
         assertEquals(ids[14 * SIZE + 14], 2);
         assertEquals(ids[0 * SIZE + 15], 0, "background");
-        ids =
-                new PastedInstances(
-                                SIZE, SIZE, new boolean[][] {left, right}, new double[] {0.8, 0.3})
-                        .idMap();
+        ids = idMap(left, 0.8, right, 0.3);
         assertEquals(ids[overlap], 1, "the first instance scores higher");
-        ids =
-                new PastedInstances(
-                                SIZE, SIZE, new boolean[][] {left, right}, new double[] {0.5, 0.5})
-                        .idMap();
+        ids = idMap(left, 0.5, right, 0.5);
         assertEquals(ids[overlap], 1, "equal scores: the lower id");
+    }
+
+    private static int[] idMap(boolean[] first, double score1, boolean[] second, double score2) {
+        InstanceIdMap map = new InstanceIdMap(SIZE * SIZE);
+        map.add(first, score1);
+        map.add(second, score2);
+        return map.ids();
     }
 
     @Test(dataProvider = "engines")
