@@ -25,7 +25,14 @@ import picocli.CommandLine.Spec;
                     + " one 28x28 mask per class. In metrics.csv the mIoU column holds the"
                     + " validation mask IoU (mean over RoIs), pixel_accuracy the mask accuracy and"
                     + " iou_<class> the mask IoU of each object class; the false-positive and"
-                    + " false-negative rates are printed and written to summary.json."
+                    + " false-negative rates are printed and written to summary.json.",
+            "",
+            "Every epoch each validation instance's mask, pasted into its ground-truth box at the"
+                    + " image's resolution (threshold 0.5), is scored against its ground truth:"
+                    + " COCO mask AP (columns mask_ap, mask_ap50, mask_ap75; scores are the mean"
+                    + " mask probability over the predicted pixels) and the mean Boundary IoU"
+                    + " (boundary_iou). With ground-truth boxes this AP measures the mask head"
+                    + " alone, an upper bound for a full detector."
         })
 public final class MaskCommand implements Callable<Integer> {
 

@@ -12,6 +12,10 @@ import java.util.Objects;
  * everywhere (a class never labelled nor predicted has IoU NaN; a run without validation has NaN
  * validation numbers). Two instances are equal when all their numbers are, NaN equal to NaN.
  *
+ * <p>A task may report further validation numbers in {@code extraMetrics}, by their {@code
+ * metrics.csv} column name (the mask task's {@code mask_ap}, {@code mask_ap50}, {@code mask_ap75}
+ * and {@code boundary_iou}).
+ *
  * @param epoch the epoch number, at least 0
  * @param trainLoss the mean training losses by name in insertion order, the total first (for
  *     example "loss", "main", "aux")
@@ -21,6 +25,7 @@ import java.util.Objects;
  * @param perClassIoU the validation IoU of each class, by class id
  * @param seconds the epoch's wall-clock time in seconds
  * @param imagesPerSecond the training throughput
+ * @param extraMetrics the task's further validation numbers by column name, in insertion order
  */
 public record EpochMetrics(
         int epoch,
@@ -30,7 +35,43 @@ public record EpochMetrics(
         double pixelAccuracy,
         double[] perClassIoU,
         double seconds,
-        double imagesPerSecond) {
+        double imagesPerSecond,
+        Map<String, Double> extraMetrics) {
+
+    /**
+     * Creates an epoch's numbers without further validation numbers.
+     *
+     * @param epoch the epoch number, at least 0
+     * @param trainLoss the mean training losses by name in insertion order, the total first
+     * @param validationLoss the mean validation loss
+     * @param meanIoU the validation mean IoU
+     * @param pixelAccuracy the validation pixel accuracy
+     * @param perClassIoU the validation IoU of each class, by class id
+     * @param seconds the epoch's wall-clock time in seconds
+     * @param imagesPerSecond the training throughput
+     * @throws IllegalArgumentException as the canonical constructor
+     * @throws NullPointerException as the canonical constructor
+     */
+    public EpochMetrics(
+            int epoch,
+            Map<String, Double> trainLoss,
+            double validationLoss,
+            double meanIoU,
+            double pixelAccuracy,
+            double[] perClassIoU,
+            double seconds,
+            double imagesPerSecond) {
+        this(
+                epoch,
+                trainLoss,
+                validationLoss,
+                meanIoU,
+                pixelAccuracy,
+                perClassIoU,
+                seconds,
+                imagesPerSecond,
+                Map.of());
+    }
 
     /**
      * Checks and copies the components.
@@ -43,9 +84,11 @@ public record EpochMetrics(
      * @param perClassIoU the validation IoU of each class, by class id
      * @param seconds the epoch's wall-clock time in seconds
      * @param imagesPerSecond the training throughput
-     * @throws IllegalArgumentException if epoch is negative, or a loss name is blank or holds a
-     *     line break
-     * @throws NullPointerException if trainLoss, one of its keys or values, or perClassIoU is null
+     * @param extraMetrics the task's further validation numbers by column name, in insertion order
+     * @throws IllegalArgumentException if epoch is negative, or a loss or extra metric name is
+     *     blank or holds a line break
+     * @throws NullPointerException if trainLoss, extraMetrics, one of their keys or values, or
+     *     perClassIoU is null
      */
     public EpochMetrics {
         if (epoch < 0) {
@@ -53,21 +96,29 @@ public record EpochMetrics(
         }
         Objects.requireNonNull(trainLoss, "trainLoss");
         Objects.requireNonNull(perClassIoU, "perClassIoU");
+        trainLoss = checkedCopy(trainLoss, "trainLoss");
+        extraMetrics = checkedCopy(extraMetrics, "extraMetrics");
+        perClassIoU = perClassIoU.clone();
+    }
+
+    /** An unmodifiable copy of named numbers whose names are non-blank single lines. */
+    private static Map<String, Double> checkedCopy(Map<String, Double> values, String what) {
+        Objects.requireNonNull(values, what);
         Map<String, Double> copy = new LinkedHashMap<>();
-        trainLoss.forEach(
+        values.forEach(
                 (name, value) -> {
-                    Objects.requireNonNull(name, "trainLoss key");
-                    Objects.requireNonNull(value, "trainLoss[" + name + "]");
+                    Objects.requireNonNull(name, what + " key");
+                    Objects.requireNonNull(value, what + "[" + name + "]");
                     if (name.isBlank() || name.indexOf('\n') >= 0 || name.indexOf('\r') >= 0) {
                         throw new IllegalArgumentException(
-                                "trainLoss keys must be non-blank single-line names, got \""
+                                what
+                                        + " keys must be non-blank single-line names, got \""
                                         + name
                                         + "\"");
                     }
                     copy.put(name, value);
                 });
-        trainLoss = Collections.unmodifiableMap(copy);
-        perClassIoU = perClassIoU.clone();
+        return Collections.unmodifiableMap(copy);
     }
 
     /**
@@ -91,7 +142,8 @@ public record EpochMetrics(
                 && Double.compare(pixelAccuracy, that.pixelAccuracy) == 0
                 && Arrays.equals(perClassIoU, that.perClassIoU)
                 && Double.compare(seconds, that.seconds) == 0
-                && Double.compare(imagesPerSecond, that.imagesPerSecond) == 0;
+                && Double.compare(imagesPerSecond, that.imagesPerSecond) == 0
+                && extraMetrics.equals(that.extraMetrics);
     }
 
     /** {@inheritDoc} */
@@ -104,7 +156,8 @@ public record EpochMetrics(
                                 meanIoU,
                                 pixelAccuracy,
                                 seconds,
-                                imagesPerSecond)
+                                imagesPerSecond,
+                                extraMetrics)
                         * 31
                 + Arrays.hashCode(perClassIoU);
     }
@@ -128,6 +181,8 @@ public record EpochMetrics(
                 + seconds
                 + ", imagesPerSecond="
                 + imagesPerSecond
+                + ", extraMetrics="
+                + extraMetrics
                 + "]";
     }
 }

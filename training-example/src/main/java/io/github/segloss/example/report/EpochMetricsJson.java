@@ -12,7 +12,8 @@ import java.util.Objects;
  * One epoch's {@link EpochMetrics} as a JSON object, kept in the epoch's checkpoint so that {@code
  * metrics.csv} can be rebuilt from the checkpoints. Finite numbers are JSON numbers (they read back
  * exactly); NaN and the infinities, which JSON lacks, are the strings {@code "NaN"}, {@code
- * "Infinity"} and {@code "-Infinity"}.
+ * "Infinity"} and {@code "-Infinity"}. The task's extra validation numbers are the object {@code
+ * extraMetrics}; a checkpoint written before they existed has none, and reads back without them.
  */
 public final class EpochMetricsJson {
 
@@ -41,6 +42,11 @@ public final class EpochMetricsJson {
         json.add("perClassIoU", perClass);
         json.add("seconds", number(metrics.seconds()));
         json.add("imagesPerSecond", number(metrics.imagesPerSecond()));
+        if (!metrics.extraMetrics().isEmpty()) {
+            JsonObject extras = new JsonObject();
+            metrics.extraMetrics().forEach((name, value) -> extras.add(name, number(value)));
+            json.add("extraMetrics", extras);
+        }
         return json;
     }
 
@@ -59,6 +65,13 @@ public final class EpochMetricsJson {
                     json.getAsJsonObject("trainLoss").entrySet()) {
                 train.put(entry.getKey(), entry.getValue().getAsDouble());
             }
+            Map<String, Double> extras = new LinkedHashMap<>();
+            if (json.has("extraMetrics")) {
+                for (Map.Entry<String, JsonElement> entry :
+                        json.getAsJsonObject("extraMetrics").entrySet()) {
+                    extras.put(entry.getKey(), entry.getValue().getAsDouble());
+                }
+            }
             JsonArray perClass = json.getAsJsonArray("perClassIoU");
             double[] iou = new double[perClass.size()];
             for (int c = 0; c < iou.length; c++) {
@@ -72,7 +85,8 @@ public final class EpochMetricsJson {
                     json.get("pixelAccuracy").getAsDouble(),
                     iou,
                     json.get("seconds").getAsDouble(),
-                    json.get("imagesPerSecond").getAsDouble());
+                    json.get("imagesPerSecond").getAsDouble(),
+                    extras);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not an epoch's metrics: " + json, e);
         }

@@ -23,16 +23,19 @@ import org.apache.commons.csv.CSVRecord;
  * {@code metrics.csv}: one row per epoch, written whole (and atomically) after every epoch and read
  * back to resume a run.
  *
- * <p>The header is {@code epoch,train_<name>...,val_loss,mIoU,pixel_accuracy,iou_<class>...,
- * seconds,images_per_second}, with one {@code train_} column per training loss component (the total
- * first, in the order of the epochs' maps) and one {@code iou_} column per class. The file is UTF-8
- * with {@code \n} line ends, written and read by Apache Commons CSV: names holding a comma or a
- * quote are quoted as RFC 4180 says.
+ * <p>The header is {@code epoch,train_<name>...,val_loss,mIoU,pixel_accuracy,<extra>...,
+ * iou_<class>...,seconds,images_per_second}, with one {@code train_} column per training loss
+ * component (the total first, in the order of the epochs' maps), one column per further validation
+ * number of the task ({@link EpochMetrics#extraMetrics}, e.g. the mask task's {@code mask_ap}, in
+ * the order they first appear; none for the semantic task) and one {@code iou_} column per class.
+ * The file is UTF-8 with {@code \n} line ends, written and read by Apache Commons CSV: names
+ * holding a comma or a quote are quoted as RFC 4180 says.
  *
  * <p>Numbers are written as {@link Double#toString(double)} writes them, so they read back exactly.
  * NaN is an empty cell (pandas, R and spreadsheets read it as missing); infinities are {@code inf}
  * and {@code -inf}. {@link #read} also accepts {@code NaN}, {@code Infinity} and {@code -Infinity}.
- * A component that some epoch lacks is written as an empty cell there and reads back as NaN.
+ * A component or extra number that some epoch lacks (an epoch of a run that a newer version
+ * resumed) is written as an empty cell there and reads back as NaN.
  */
 public final class MetricsCsv {
 
@@ -54,8 +57,9 @@ public final class MetricsCsv {
      * @param file the file to write
      * @param classNames the class names, by class id, for the {@code iou_} columns
      * @param epochs the epochs, one row each, in the list's order
-     * @throws IllegalArgumentException if a class name holds a line break, or an epoch's
-     *     perClassIoU does not have one value per class
+     * @throws IllegalArgumentException if a class name holds a line break, an epoch's perClassIoU
+     *     does not have one value per class, or an extra metric's name starts with {@code iou_} or
+     *     is one of the fixed columns
      * @throws IOException if the file cannot be written; the previous file is then unchanged
      */
     public static void write(Path file, List<String> classNames, List<EpochMetrics> epochs)
@@ -77,11 +81,12 @@ public final class MetricsCsv {
             }
         }
         List<String> components = components(epochs);
+        List<String> extras = extras(epochs);
         StringBuilder text = new StringBuilder();
         try (CSVPrinter printer = new CSVPrinter(text, FORMAT)) {
-            printer.printRecord(header(components, classNames));
+            printer.printRecord(header(components, extras, classNames));
             for (EpochMetrics epoch : epochs) {
-                printer.printRecord(row(components, epoch));
+                printer.printRecord(row(components, extras, epoch));
             }
         }
         byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
@@ -101,7 +106,7 @@ public final class MetricsCsv {
         Objects.requireNonNull(file, "file");
         requireClassNames(classNames);
         List<String> header = null;
-        List<String> components = null;
+        Columns columns = null;
         List<EpochMetrics> epochs = new ArrayList<>();
         // A reader from Files reports bytes that are not UTF-8 instead of replacing them.
         try (CSVParser parser =
@@ -111,7 +116,7 @@ public final class MetricsCsv {
                 long line = parser.getCurrentLineNumber();
                 if (header == null) {
                     header = row;
-                    components = parseHeader(file, header, classNames);
+                    columns = parseHeader(file, header, classNames);
                 } else if (row.size() != header.size()) {
                     throw new IOException(
                             file
@@ -122,7 +127,7 @@ public final class MetricsCsv {
                                     + " cells as in the header, got "
                                     + row.size());
                 } else {
-                    epochs.add(parseRow(file, line, components, classNames.size(), row));
+                    epochs.add(parseRow(file, line, columns, classNames.size(), row));
                 }
             }
         } catch (UncheckedIOException e) {
@@ -154,17 +159,42 @@ public final class MetricsCsv {
         return new ArrayList<>(names);
     }
 
-    private static List<String> header(List<String> components, List<String> classNames) {
+    /** The extra metric names of all epochs, in the order they first appear. */
+    private static List<String> extras(List<EpochMetrics> epochs) {
+        Set<String> names = new LinkedHashSet<>();
+        for (EpochMetrics epoch : epochs) {
+            names.addAll(epoch.extraMetrics().keySet());
+        }
+        for (String name : names) {
+            if (name.startsWith(IOU_PREFIX)
+                    || name.equals(EPOCH)
+                    || VALIDATION.contains(name)
+                    || TIMING.contains(name)) {
+                throw new IllegalArgumentException(
+                        "extraMetrics names must not start with "
+                                + IOU_PREFIX
+                                + " nor be a fixed column, got \""
+                                + name
+                                + "\"");
+            }
+        }
+        return new ArrayList<>(names);
+    }
+
+    private static List<String> header(
+            List<String> components, List<String> extras, List<String> classNames) {
         List<String> header = new ArrayList<>();
         header.add(EPOCH);
         components.forEach(name -> header.add(TRAIN_PREFIX + name));
         header.addAll(VALIDATION);
+        header.addAll(extras);
         classNames.forEach(name -> header.add(IOU_PREFIX + name));
         header.addAll(TIMING);
         return header;
     }
 
-    private static List<String> row(List<String> components, EpochMetrics epoch) {
+    private static List<String> row(
+            List<String> components, List<String> extras, EpochMetrics epoch) {
         List<String> row = new ArrayList<>();
         row.add(Integer.toString(epoch.epoch()));
         for (String name : components) {
@@ -173,6 +203,9 @@ public final class MetricsCsv {
         row.add(format(epoch.validationLoss()));
         row.add(format(epoch.meanIoU()));
         row.add(format(epoch.pixelAccuracy()));
+        for (String name : extras) {
+            row.add(format(epoch.extraMetrics().getOrDefault(name, Double.NaN)));
+        }
         for (double iou : epoch.perClassIoU()) {
             row.add(format(iou));
         }
@@ -191,8 +224,16 @@ public final class MetricsCsv {
         return Double.toString(value);
     }
 
-    /** Checks the header and returns the training loss names of its {@code train_} columns. */
-    private static List<String> parseHeader(Path file, List<String> header, List<String> classNames)
+    /**
+     * The names of a header's variable columns.
+     *
+     * @param components the training loss names of its {@code train_} columns
+     * @param extras the names of its extra validation columns
+     */
+    private record Columns(List<String> components, List<String> extras) {}
+
+    /** Checks the header and returns the names of its {@code train_} and extra columns. */
+    private static Columns parseHeader(Path file, List<String> header, List<String> classNames)
             throws IOException {
         int fixed = 1 + VALIDATION.size() + TIMING.size();
         if (header.size() < fixed || !header.get(0).equals(EPOCH)) {
@@ -218,10 +259,14 @@ public final class MetricsCsv {
                     file
                             + ": expected the header epoch,train_<name>...,"
                             + String.join(",", VALIDATION)
-                            + ",iou_<class>...,"
+                            + ",<extra>...,iou_<class>...,"
                             + String.join(",", TIMING)
                             + ", got "
                             + header);
+        }
+        List<String> extras = new ArrayList<>();
+        while (iouStart < iouEnd && !header.get(iouStart).startsWith(IOU_PREFIX)) {
+            extras.add(header.get(iouStart++));
         }
         List<String> fileClasses = new ArrayList<>();
         for (String cell : header.subList(iouStart, iouEnd)) {
@@ -240,11 +285,11 @@ public final class MetricsCsv {
                             + ", got "
                             + classNames);
         }
-        return components;
+        return new Columns(components, extras);
     }
 
     private static EpochMetrics parseRow(
-            Path file, long line, List<String> components, int classes, List<String> row)
+            Path file, long line, Columns columns, int classes, List<String> row)
             throws IOException {
         int epoch;
         try {
@@ -261,12 +306,16 @@ public final class MetricsCsv {
         }
         int column = 1;
         Map<String, Double> trainLoss = new LinkedHashMap<>();
-        for (String name : components) {
+        for (String name : columns.components()) {
             trainLoss.put(name, parse(file, line, row.get(column++)));
         }
         double validationLoss = parse(file, line, row.get(column++));
         double meanIoU = parse(file, line, row.get(column++));
         double pixelAccuracy = parse(file, line, row.get(column++));
+        Map<String, Double> extras = new LinkedHashMap<>();
+        for (String name : columns.extras()) {
+            extras.put(name, parse(file, line, row.get(column++)));
+        }
         double[] perClassIoU = new double[classes];
         for (int c = 0; c < classes; c++) {
             perClassIoU[c] = parse(file, line, row.get(column++));
@@ -282,7 +331,8 @@ public final class MetricsCsv {
                     pixelAccuracy,
                     perClassIoU,
                     seconds,
-                    imagesPerSecond);
+                    imagesPerSecond,
+                    extras);
         } catch (IllegalArgumentException e) {
             throw new IOException(file + " line " + line + ": " + e.getMessage(), e);
         }

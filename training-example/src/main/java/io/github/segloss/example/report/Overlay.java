@@ -71,6 +71,47 @@ public final class Overlay {
         PngFiles.write(file, blend(image, classIds, width, height, alpha));
     }
 
+    /**
+     * Writes an image with its instances as a PNG file, atomically: each instance blended toward
+     * its own {@link Palette} colour (instance id k takes the colour of class k) and outlined in
+     * that colour at full strength. Outline pixels are the instance's pixels with a 4-neighbour in
+     * the image of another id.
+     *
+     * @param file the file to write
+     * @param image the image, CHW float RGB in [0, 1] ({@code 3 * height * width} values)
+     * @param instanceIds the instance ids, row by row ({@code height * width} values in [0, 254], 0
+     *     for the background)
+     * @param width the width in pixels, at least 1
+     * @param height the height in pixels, at least 1
+     * @param alpha the weight of the colour inside the instances, in [0, 1]
+     * @throws IllegalArgumentException as {@link #blend}
+     * @throws IOException if the file cannot be written
+     */
+    public static void writeInstances(
+            Path file, float[] image, int[] instanceIds, int width, int height, float alpha)
+            throws IOException {
+        BufferedImage out = blend(image, "image", instanceIds, "instanceIds", width, height, alpha);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int id = instanceIds[y * width + x];
+                if (id != BACKGROUND
+                        && id != Palette.IGNORE
+                        && (differs(instanceIds, id, x - 1, y, width, height)
+                                || differs(instanceIds, id, x + 1, y, width, height)
+                                || differs(instanceIds, id, x, y - 1, width, height)
+                                || differs(instanceIds, id, x, y + 1, width, height))) {
+                    out.setRGB(x, y, Palette.rgb(id));
+                }
+            }
+        }
+        PngFiles.write(file, out);
+    }
+
+    /** Whether pixel (x, y) lies in the image and holds another id than {@code id}. */
+    private static boolean differs(int[] ids, int id, int x, int y, int width, int height) {
+        return x >= 0 && y >= 0 && x < width && y < height && ids[y * width + x] != id;
+    }
+
     private static BufferedImage blend(
             float[] image,
             String imageName,

@@ -6,6 +6,8 @@ import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import io.github.segloss.example.data.InstanceBatch;
 import io.github.segloss.example.report.Overlay;
+import io.github.segloss.inference.InstanceMasks;
+import io.github.segloss.target.MaskBoundary;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +17,7 @@ import java.util.List;
 /**
  * {@code predictions.png} of the mask task: validation images with their ground-truth instance
  * masks and the predicted masks pasted into the ground-truth boxes (as Mask R-CNN pastes its 28×28
- * masks into the detected boxes), each coloured by its class.
+ * masks into the detected boxes, {@link InstanceMasks#paste}), each coloured by its class.
  */
 final class MaskPreviews {
 
@@ -48,15 +50,17 @@ final class MaskPreviews {
             predictions.add(new int[area]);
             pixels.add(Arrays.copyOfRange(instances.pixels(), b * 3 * area, (b + 1) * 3 * area));
         }
-        float[] logits;
-        int channels;
-        int m;
+        boolean[] pasted;
         try (NDManager manager = trainer.getManager().newSubManager()) {
             Batch batch = RoiBatch.create(manager, instances, 0, 1);
             NDArray output = trainer.evaluate(batch.getData()).head();
-            channels = Math.toIntExact(output.getShape().get(1));
-            m = Math.toIntExact(output.getShape().get(2));
-            logits = output.toFloatArray();
+            NDArray boxes = batch.getData().get(1);
+            NDArray classIds = batch.getLabels().get(0);
+            pasted =
+                    MaskBoundary.hostMask(
+                            InstanceMasks.paste(
+                                    output, boxes, classAgnostic ? null : classIds, size, size),
+                            "masks");
         }
         for (int r = 0; r < instances.instances(); r++) {
             int b = instances.batchIndices()[r];
@@ -69,44 +73,12 @@ final class MaskPreviews {
                     truths.get(b)[p] = label;
                 }
             }
-            int channel = classAgnostic ? 0 : instances.classIds()[r];
-            paste(
-                    logits,
-                    (r * channels + channel) * m * m,
-                    m,
-                    instances.boxes(),
-                    r,
-                    size,
-                    predictions.get(b),
-                    label);
-        }
-        Overlay.writeGrid(file, pixels, truths, predictions, size, size);
-    }
-
-    /** Paints the pixels of box r whose nearest mask cell has a positive logit. */
-    private static void paste(
-            float[] logits,
-            int offset,
-            int m,
-            float[] boxes,
-            int r,
-            int size,
-            int[] map,
-            int label) {
-        float x1 = boxes[4 * r];
-        float y1 = boxes[4 * r + 1];
-        float width = Math.max(boxes[4 * r + 2] - x1, 1e-6f);
-        float height = Math.max(boxes[4 * r + 3] - y1, 1e-6f);
-        for (int y = Math.max(0, (int) y1); y < Math.min(size, (int) Math.ceil(y1 + height)); y++) {
-            int v = (int) Math.floor((y + 0.5f - y1) / height * m);
-            for (int x = Math.max(0, (int) x1);
-                    x < Math.min(size, (int) Math.ceil(x1 + width));
-                    x++) {
-                int u = (int) Math.floor((x + 0.5f - x1) / width * m);
-                if (u >= 0 && u < m && v >= 0 && v < m && logits[offset + v * m + u] > 0) {
-                    map[y * size + x] = label;
+            for (int p = 0; p < area; p++) {
+                if (pasted[r * area + p]) {
+                    predictions.get(b)[p] = label;
                 }
             }
         }
+        Overlay.writeGrid(file, pixels, truths, predictions, size, size);
     }
 }

@@ -55,6 +55,17 @@ import java.util.concurrent.ExecutorService;
  * the {@code iou_<class>} columns the mask IoU of each object class's RoIs (background has no RoIs
  * and no column). The false-positive and false-negative rates are printed every epoch and written
  * to {@code summary.json} for the last one.
+ *
+ * <p>Instance metrics ({@link InstanceValidation}): every epoch each validation instance's
+ * predicted mask, pasted into its ground-truth box at the validation image's resolution and
+ * thresholded at 0.5 ({@code InstanceMasks.paste}), is scored against its ground-truth mask: COCO
+ * mask AP ({@code MaskAveragePrecision}, the detections being the instances on their ground-truth
+ * boxes with their ground-truth classes, scored by their mean mask probability over their predicted
+ * pixels) in the columns {@code mask_ap}, {@code mask_ap50} and {@code mask_ap75}, and the mean
+ * instance Boundary IoU ({@code BoundaryIoU.of}, dilation ratio 0.02) in {@code boundary_iou};
+ * printed each epoch and written to {@code summary.json} ({@code maskAP}, {@code maskAP50}, {@code
+ * maskAP75}, {@code boundaryIoU}) for the last one. With ground-truth boxes this AP measures the
+ * mask head alone: it is an upper bound for the AP of a full detector with this head.
  */
 public final class MaskTask implements TrainingTask {
 
@@ -82,6 +93,7 @@ public final class MaskTask implements TrainingTask {
     private MaskRcnnMaskLoss loss;
     private List<MaskRcnnMaskMetric> metrics;
     private MaskIoU maskIoU;
+    private InstanceValidation instanceValidation;
     private double falsePositiveRate = Double.NaN;
     private double falseNegativeRate = Double.NaN;
     private long epochRois;
@@ -182,6 +194,7 @@ public final class MaskTask implements TrainingTask {
                         .build();
         metrics = MaskRcnnMaskMetrics.all(options.classAgnostic());
         maskIoU = new MaskIoU("mask_iou", objectClasses.size(), options.classAgnostic());
+        instanceValidation = new InstanceValidation(objectClasses.size());
     }
 
     /** {@inheritDoc} */
@@ -222,6 +235,7 @@ public final class MaskTask implements TrainingTask {
     public void configure(DefaultTrainingConfig config) {
         config.addEvaluator(maskIoU).addTrainingListeners(new EvaluatorTrainingListener());
         metrics.forEach(config::addEvaluator);
+        config.addTrainingListeners(instanceValidation);
     }
 
     /** {@inheritDoc} */
@@ -310,7 +324,8 @@ public final class MaskTask implements TrainingTask {
      * {@inheritDoc}
      *
      * <p>Every instance counts: a batch with many is evaluated in slices of at most {@link
-     * #validationRois} RoIs.
+     * #validationRois} RoIs. Each slice is announced to the {@link InstanceValidation} listener
+     * with the epoch-wide number of its first image, before DJL validates it.
      */
     @Override
     public Iterable<Batch> validationBatches(Trainer trainer) {
@@ -321,6 +336,9 @@ public final class MaskTask implements TrainingTask {
                 new Iterator<>() {
                     private final Iterator<InstanceBatch> instances = epochBatches.iterator();
                     private Iterator<InstanceBatch> slices = List.<InstanceBatch>of().iterator();
+                    private InstanceBatch whole;
+                    private int slice;
+                    private long imagesBefore;
                     private int number;
 
                     @Override
@@ -329,6 +347,9 @@ public final class MaskTask implements TrainingTask {
                             InstanceBatch next = instances.next();
                             number++;
                             if (next.instances() > 0) {
+                                imagesBefore += whole == null ? 0 : whole.images();
+                                whole = next;
+                                slice = 0;
                                 slices = next.slices(validationRois()).iterator();
                             }
                         }
@@ -340,8 +361,13 @@ public final class MaskTask implements TrainingTask {
                         if (!hasNext()) {
                             throw new NoSuchElementException();
                         }
+                        InstanceBatch part = slices.next();
+                        instanceValidation.expect(
+                                part,
+                                InstanceValidation.firstImage(
+                                        whole, slice++, validationRois(), imagesBefore));
                         return RoiBatch.create(
-                                trainer.getManager().newSubManager(), slices.next(), number, total);
+                                trainer.getManager().newSubManager(), part, number, total);
                     }
                 };
     }
@@ -365,6 +391,7 @@ public final class MaskTask implements TrainingTask {
         // read now: DJL's listener resets the epoch's accumulators once the epoch is over
         falsePositiveRate = validated(metrics.get(1));
         falseNegativeRate = validated(metrics.get(2));
+        Map<String, Double> instances = instanceValidation.finish();
         Map<String, Double> trainLoss = new LinkedHashMap<>();
         trainLoss.put("loss", (double) loss.getAccumulator(EvaluatorTrainingListener.TRAIN_EPOCH));
         return new EpochMetrics(
@@ -375,15 +402,25 @@ public final class MaskTask implements TrainingTask {
                 validated(metrics.get(0)),
                 SemanticTask.widened(maskIoU.getPerClassIoU(validate)),
                 seconds,
-                imagesPerSecond);
+                imagesPerSecond,
+                instances);
     }
 
     /** {@inheritDoc} */
     @Override
     public String epochLine(EpochMetrics row) {
+        Map<String, Double> instances = row.extraMetrics();
         return String.format(
-                "mask IoU %.4f, mask acc %.4f, false pos %.4f, false neg %.4f",
-                row.meanIoU(), row.pixelAccuracy(), falsePositiveRate, falseNegativeRate);
+                "mask IoU %.4f, mask acc %.4f, false pos %.4f, false neg %.4f, mask AP %.4f"
+                        + " (AP50 %.4f, AP75 %.4f), boundary IoU %.4f",
+                row.meanIoU(),
+                row.pixelAccuracy(),
+                falsePositiveRate,
+                falseNegativeRate,
+                instances.get(InstanceValidation.MASK_AP),
+                instances.get(InstanceValidation.MASK_AP50),
+                instances.get(InstanceValidation.MASK_AP75),
+                instances.get(InstanceValidation.BOUNDARY_IOU));
     }
 
     /** {@inheritDoc} */
@@ -410,6 +447,12 @@ public final class MaskTask implements TrainingTask {
             perClass.put(objectClasses.get(c), last.perClassIoU()[c]);
         }
         summary.put("classMaskIoU", perClass);
+        Map<String, Double> instances = last.extraMetrics();
+        summary.put("maskAP", instances.getOrDefault(InstanceValidation.MASK_AP, Double.NaN));
+        summary.put("maskAP50", instances.getOrDefault(InstanceValidation.MASK_AP50, Double.NaN));
+        summary.put("maskAP75", instances.getOrDefault(InstanceValidation.MASK_AP75, Double.NaN));
+        summary.put(
+                "boundaryIoU", instances.getOrDefault(InstanceValidation.BOUNDARY_IOU, Double.NaN));
         summary.put("bestMaskIoU", SemanticTask.best(history));
     }
 }

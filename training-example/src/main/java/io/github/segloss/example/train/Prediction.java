@@ -79,15 +79,7 @@ public final class Prediction {
      *     output cannot be written, or (for a folder) some images were skipped
      */
     public int run(Path input, Path output) throws IOException {
-        if (!Files.isDirectory(checkpoint)
-                || !Files.isRegularFile(checkpoint.resolve(Checkpoints.DESCRIPTION))) {
-            throw new IllegalArgumentException(
-                    "--checkpoint "
-                            + checkpoint
-                            + ": no checkpoint folder (epoch-NNNN with "
-                            + Checkpoints.DESCRIPTION
-                            + ")");
-        }
+        requireCheckpoint(checkpoint);
         PredictionFiles files = PredictionFiles.plan(input, output);
         JsonObject description = Checkpoints.description(checkpoint);
         if (!"semantic".equals(description.get("task").getAsString())) {
@@ -159,7 +151,33 @@ public final class Prediction {
         return done;
     }
 
-    private static void createFolder(Path output) {
+    /**
+     * Returns the task of a checkpoint, as its {@code checkpoint.json} records it.
+     *
+     * @param checkpoint a checkpoint folder
+     * @return "semantic" or "mask"
+     * @throws IOException if the description cannot be read
+     * @throws IllegalArgumentException if the path is no checkpoint folder
+     */
+    public static String task(Path checkpoint) throws IOException {
+        requireCheckpoint(checkpoint);
+        return Checkpoints.description(checkpoint).get("task").getAsString();
+    }
+
+    private static void requireCheckpoint(Path checkpoint) {
+        if (!Files.isDirectory(checkpoint)
+                || !Files.isRegularFile(checkpoint.resolve(Checkpoints.DESCRIPTION))) {
+            throw new IllegalArgumentException(
+                    "--checkpoint "
+                            + checkpoint
+                            + ": no checkpoint folder (epoch-NNNN with "
+                            + Checkpoints.DESCRIPTION
+                            + ")");
+        }
+    }
+
+    /** Creates the output folder, or refuses it in one line. */
+    static void createFolder(Path output) {
         try {
             Files.createDirectories(output);
         } catch (IOException e) {
@@ -205,7 +223,10 @@ public final class Prediction {
         try (NDManager manager = parent.newSubManager()) {
             NDArray image = manager.create(chw, new Shape(1, 3, height, width));
             NDArray resized = BilinearResize.resize(image, size, size, false);
-            image.close();
+            if (resized != image) {
+                // resize returns the image itself when it already has the model's size
+                image.close();
+            }
             NDArray logits = net.forward(store, new NDList(resized), false).head();
             classIds = SemanticPredictions.classMap(logits, height, width);
         }
@@ -227,7 +248,8 @@ public final class Prediction {
         }
     }
 
-    private static String reason(IOException e) {
+    /** The reason of an I/O failure, in a few words. */
+    static String reason(IOException e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         String kind = e.getClass().getSimpleName().replaceFirst("Exception$", "");
         return e instanceof FileSystemException fs && fs.getReason() != null

@@ -34,6 +34,25 @@ public class MaskTrainingTest {
         return TinyRuns.train(task, output, more);
     }
 
+    private static final List<String> INSTANCE_COLUMNS =
+            List.of("mask_ap", "mask_ap50", "mask_ap75", "boundary_iou");
+
+    private static final List<String> INSTANCE_KEYS =
+            List.of("maskAP", "maskAP50", "maskAP75", "boundaryIoU");
+
+    /** Every row of metrics.csv has the instance metrics, each in [0, 1]. */
+    private static void assertInstanceColumns(List<String> csv) {
+        List<String> header = Arrays.asList(csv.get(0).split(","));
+        for (String column : INSTANCE_COLUMNS) {
+            int at = header.indexOf(column);
+            assertTrue(at > 0, column + " in " + header);
+            for (String row : csv.subList(1, csv.size())) {
+                double value = Double.parseDouble(row.split(",", -1)[at]);
+                assertTrue(value >= 0 && value <= 1, column + " " + value + " in " + row);
+            }
+        }
+    }
+
     private static long lines(String text) {
         return text.lines().filter(line -> !line.isBlank()).count();
     }
@@ -49,6 +68,8 @@ public class MaskTrainingTest {
         assertTrue(csv.get(0).contains("mIoU"), csv.get(0));
         assertTrue(csv.get(0).contains("iou_circle"), csv.get(0));
         assertFalse(csv.get(0).contains("iou_background"), "background has no RoIs: " + csv.get(0));
+        assertInstanceColumns(csv);
+        assertTrue(run.out().contains("mask AP") && run.out().contains("boundary IoU"), run.out());
         BufferedImage curve = ImageIO.read(output.resolve("loss-curve.png").toFile());
         assertTrue(curve != null && curve.getWidth() > 0, "loss-curve.png decodes");
         BufferedImage grid = ImageIO.read(output.resolve("predictions.png").toFile());
@@ -64,6 +85,10 @@ public class MaskTrainingTest {
         for (String rate : List.of("falsePositiveRate", "falseNegativeRate")) {
             double value = summary.get(rate).getAsDouble();
             assertTrue(value >= 0 && value <= 1, rate + " " + value);
+        }
+        for (String key : INSTANCE_KEYS) {
+            double value = summary.get(key).getAsDouble();
+            assertTrue(value >= 0 && value <= 1, key + " " + value);
         }
         assertFalse(run.out().contains("NaN"), "every epoch's line has its rates: " + run.out());
         Path last = Checkpoints.latest(output.resolve("checkpoints")).orElseThrow();
@@ -84,7 +109,9 @@ public class MaskTrainingTest {
                 train("mask", output, "--epochs", "2", "--resume", "--class-agnostic");
         assertTrue(resumed.out().contains("resuming after epoch 1"), resumed.out());
         assertFalse(resumed.out().contains("epoch 1/2:"), "epoch 1 is not trained again");
-        assertEquals(Files.readAllLines(output.resolve("metrics.csv")).size(), 3);
+        List<String> csv = Files.readAllLines(output.resolve("metrics.csv"));
+        assertEquals(csv.size(), 3);
+        assertInstanceColumns(csv);
         Path last = Checkpoints.latest(output.resolve("checkpoints")).orElseThrow();
         assertEquals(last.getFileName().toString(), "epoch-0002");
         JsonObject model = Checkpoints.description(last).getAsJsonObject("model");

@@ -171,6 +171,28 @@ public class SemanticTrainingTest {
     }
 
     @Test
+    public void predictSegmentsAnImageOfTheModelsOwnSize() throws IOException {
+        Path output = Files.createTempDirectory("segloss-predict-own-size");
+        train(output, "--epochs", "1");
+        Path checkpoint = Checkpoints.latest(output.resolve("checkpoints")).orElseThrow();
+        Path image = output.resolve("own.png");
+        // the tiny runs train at 32 x 32: the image needs no resize
+        ImageIO.write(new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB), "png", image.toFile());
+        Path masks = output.resolve("masks");
+        SeglossTrainTest.Run run =
+                SeglossTrainTest.run(
+                        "predict",
+                        "--checkpoint",
+                        checkpoint.toString(),
+                        "--input",
+                        image.toString(),
+                        "--output",
+                        masks.toString());
+        assertEquals(run.code(), 0, run.err());
+        assertEquals(Palette.readClassIdPng(masks.resolve("own.png")).length, 32 * 32);
+    }
+
+    @Test
     public void predictRefusesTruncatedAndEmptyImagesInOneLine() throws IOException {
         Path output = Files.createTempDirectory("segloss-predict-bad");
         train(output, "--epochs", "1");

@@ -213,4 +213,55 @@ public class MetricsCsvTest {
 
         expectThrows(IOException.class, () -> MetricsCsv.read(file, List.of()));
     }
+
+    private static EpochMetrics withExtras(EpochMetrics epoch, Map<String, Double> extras) {
+        return new EpochMetrics(
+                epoch.epoch(),
+                epoch.trainLoss(),
+                epoch.validationLoss(),
+                epoch.meanIoU(),
+                epoch.pixelAccuracy(),
+                epoch.perClassIoU(),
+                epoch.seconds(),
+                epoch.imagesPerSecond(),
+                extras);
+    }
+
+    @Test
+    public void extraMetricsAreColumnsAfterPixelAccuracyAndReadBack() throws IOException {
+        Path file = TempFolders.create().resolve("metrics.csv");
+        Map<String, Double> extras = new LinkedHashMap<>();
+        extras.put("mask_ap", 0.25);
+        extras.put("boundary_iou", Double.NaN);
+        List<EpochMetrics> epochs = new ArrayList<>();
+        // epoch 1 of an older run without them, then two epochs with them
+        epochs.add(Epochs.of(1));
+        epochs.add(withExtras(Epochs.of(2), extras));
+        epochs.add(withExtras(Epochs.of(3), Map.of("mask_ap", 0.5, "boundary_iou", 0.75)));
+        MetricsCsv.write(file, Epochs.CLASSES, epochs);
+        String header = Files.readAllLines(file).get(0);
+        assertTrue(header.contains("pixel_accuracy,mask_ap,boundary_iou,iou_background"), header);
+        List<EpochMetrics> read = MetricsCsv.read(file, Epochs.CLASSES);
+        assertEquals(read.get(1), epochs.get(1));
+        assertEquals(read.get(2), epochs.get(2));
+        assertTrue(read.get(0).extraMetrics().get("mask_ap").isNaN(), "an empty cell is NaN");
+        assertEquals(read.get(0).meanIoU(), epochs.get(0).meanIoU());
+    }
+
+    @Test
+    public void anExtraMetricNamedLikeAClassColumnIsRefused() throws IOException {
+        Path file = TempFolders.create().resolve("metrics.csv");
+        List<EpochMetrics> epochs = List.of(withExtras(Epochs.of(1), Map.of("iou_cat", 0.5)));
+        IllegalArgumentException e =
+                expectThrows(
+                        IllegalArgumentException.class,
+                        () -> MetricsCsv.write(file, Epochs.CLASSES, epochs));
+        assertTrue(e.getMessage().contains("iou_cat"), e.getMessage());
+    }
+
+    @Test
+    public void extraMetricsSurviveTheCheckpointJson() {
+        EpochMetrics epoch = withExtras(Epochs.of(4), Map.of("mask_ap75", 0.125));
+        assertEquals(EpochMetricsJson.fromJson(EpochMetricsJson.toJson(epoch)), epoch);
+    }
 }

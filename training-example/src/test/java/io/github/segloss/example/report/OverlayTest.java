@@ -230,4 +230,26 @@ public class OverlayTest {
 
         assertEquals(e.getMessage(), "predictions[1][0] must be a class id in [0, 255], got -1");
     }
+
+    @Test
+    public void instancesAreBlendedInsideAndOutlinedInTheirOwnColour() throws IOException {
+        float[] image = Images.gradient(W, H);
+        int[] ids = Images.box(W, H, 2, 2, 8, 7, 1);
+        // a second instance touching the first: each is outlined where they meet
+        for (int y = 2; y < 7; y++) {
+            for (int x = 8; x < 12; x++) {
+                ids[y * W + x] = 2;
+            }
+        }
+        Path file = TempFolders.create().resolve("instances.png");
+        Overlay.writeInstances(file, image, ids, W, H, 0.5f);
+        BufferedImage out = ImageIO.read(file.toFile());
+        BufferedImage blended = Overlay.blend(image, ids, W, H, 0.5f);
+        assertEquals(out.getRGB(2, 2) & 0xFFFFFF, Palette.rgb(1), "corner of instance 1");
+        assertEquals(out.getRGB(7, 4) & 0xFFFFFF, Palette.rgb(1), "instance 1 beside instance 2");
+        assertEquals(out.getRGB(8, 4) & 0xFFFFFF, Palette.rgb(2), "instance 2 beside instance 1");
+        assertEquals(out.getRGB(4, 4), blended.getRGB(4, 4), "inside: blended");
+        assertEquals(out.getRGB(0, 0), blended.getRGB(0, 0), "background: the image");
+        assertTrue(Palette.rgb(1) != Palette.rgb(2), "instances have their own colours");
+    }
 }
