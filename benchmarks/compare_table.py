@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""Turns compare.sh's JMH JSON and torch_bench.py / torch_train_step.py output into the tables of
-README.md's performance section, each row with its target from issue 5 and whether it is met."""
+"""Turns compare.sh's JMH JSON and torch_bench.py / torch_train_step.py / metric_bench.py output
+into the tables of README.md's performance section, each row with its target from issue 5 (the
+metrics: issue 14) and whether it is met."""
 import json
 import sys
 
@@ -35,6 +36,15 @@ def verdict(value, limit):
 
 LIMITS = {"ce": 1.5, "ce-prob": 1.5, "mask_loss": 1.5, "gdl": 1.5, "mcc": 1.5,
           "boundary": 1.5, "boundary-computed": 1.5, "hausdorff": 1.5}
+
+
+METRIC_CASES = [
+    ("report_8x21x128x128", "smp get_stats + iou/f1/precision/recall"),
+    ("biou_8x21x128x128", "boundary-iou-api mask_to_boundary + IoU"),
+] + [("%s_%s" % (m, size), "MONAI " + f) for size in ("512x512", "128x128x128")
+     for m, f in (("hd95", "compute_hausdorff_distance(percentile=95)"),
+                  ("assd", "compute_average_surface_distance(symmetric=True)"),
+                  ("nsd", "compute_surface_dice"))]
 
 
 def main():
@@ -102,6 +112,19 @@ def main():
     ref = torch.get("miou_update_8x21x128x128")
     print("| MeanIoU update, (8, 21, 128, 128) logits | %s | %s | %s | %s |" % (
         fmt(seg), fmt(ref), fmt(ratio(seg, ref)), fmt(get("MeanIoUBenchmark", "update", "MXNet"))))
+
+    print("\nMetrics of issue 14, one update from an empty accumulator and its value, ms"
+          " (JMH's mean; Python: metric_bench.py's median; same inputs and threads)\n")
+    print("| case | segloss (DJL PyTorch) | Python | Python side | ratio | target | met |"
+          " segloss (DJL MXNet) |")
+    print("| --- " * 8 + "|")
+    for case, side in METRIC_CASES:
+        seg = get("MetricBenchmark", "update", "PyTorch", case)
+        ref = torch.get(case)
+        r = ratio(seg, ref)
+        print("| %s | %s | %s | %s | %s | ≤ 1.5× | %s | %s |" % (
+            case, fmt(seg), fmt(ref), side, fmt(r), verdict(r, 1.5),
+            fmt(get("MetricBenchmark", "update", "MXNet", case))))
 
     print("\nDistance maps of a 512² label map (21 classes), ms\n")
     print("| what | segloss, host | segloss (DJL PyTorch) | segloss (DJL MXNet) | scipy |"

@@ -29,26 +29,52 @@ final class ClassBoxes {
         high = new int[classes * axes];
         Arrays.fill(low, Integer.MAX_VALUE);
         Arrays.fill(high, -1);
+        // row by row along the last axis: per pixel only the class's last position in the row;
+        // the other axes once per row for each class the row holds
+        int width = shape[axes - 1];
         int size = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+        int rows = size == 0 ? 0 : size / width;
+        int[] first = new int[classes];
+        int[] last = new int[classes];
+        Arrays.fill(last, -1);
+        int[] seen = new int[classes];
         int[] at = new int[axes];
-        for (int i = 0; i < size; i++) {
-            include(truth[offset + i], at, classes);
-            include(predicted[offset + i], at, classes);
-            for (int axis = axes - 1; axis >= 0 && ++at[axis] == shape[axis]; axis--) {
+        for (int row = 0; row < rows; row++) {
+            int count = 0;
+            int base = offset + row * width;
+            for (int j = 0; j < width; j++) {
+                count = see(truth[base + j], j, classes, first, last, seen, count);
+                count = see(predicted[base + j], j, classes, first, last, seen, count);
+            }
+            for (int k = 0; k < count; k++) {
+                int c = seen[k];
+                int box = c * axes;
+                for (int axis = 0; axis < axes - 1; axis++) {
+                    low[box + axis] = Math.min(low[box + axis], at[axis]);
+                    high[box + axis] = Math.max(high[box + axis], at[axis]);
+                }
+                low[box + axes - 1] = Math.min(low[box + axes - 1], first[c]);
+                high[box + axes - 1] = Math.max(high[box + axes - 1], last[c]);
+                last[c] = -1;
+            }
+            for (int axis = axes - 2; axis >= 0 && ++at[axis] == shape[axis]; axis--) {
                 at[axis] = 0;
             }
         }
     }
 
-    private void include(int c, int[] at, int classes) {
+    /** Notes class c at position j of the current row; returns the row's count of classes. */
+    private static int see(
+            int c, int j, int classes, int[] first, int[] last, int[] seen, int count) {
         if (c < 0 || c >= classes) {
-            return;
+            return count;
         }
-        int base = c * at.length;
-        for (int axis = 0; axis < at.length; axis++) {
-            low[base + axis] = Math.min(low[base + axis], at[axis]);
-            high[base + axis] = Math.max(high[base + axis], at[axis]);
+        if (last[c] < 0) {
+            first[c] = j;
+            seen[count++] = c;
         }
+        last[c] = j;
+        return count;
     }
 
     /**
@@ -86,15 +112,20 @@ final class ClassBoxes {
     void crop(int[] classes, int offset, int c, boolean[] mask) {
         int axes = shape.length;
         int[] crop = cropShape(c);
+        int width = crop[axes - 1];
         int[] at = new int[axes];
-        int size = Arrays.stream(crop).reduce(1, Math::multiplyExact);
-        for (int i = 0; i < size; i++) {
+        int rows = Arrays.stream(crop).reduce(1, Math::multiplyExact) / width;
+        for (int row = 0; row < rows; row++) {
             int source = 0;
             for (int axis = 0; axis < axes; axis++) {
                 source = source * shape[axis] + start(c, axis) + at[axis];
             }
-            mask[i] = classes[offset + source] == c;
-            for (int axis = axes - 1; axis >= 0 && ++at[axis] == crop[axis]; axis--) {
+            source += offset;
+            int target = row * width;
+            for (int j = 0; j < width; j++) {
+                mask[target + j] = classes[source + j] == c;
+            }
+            for (int axis = axes - 2; axis >= 0 && ++at[axis] == crop[axis]; axis--) {
                 at[axis] = 0;
             }
         }

@@ -30,6 +30,8 @@ import io.github.segloss.internal.ValueChecks;
  */
 record PixelClasses(int[] truth, int[] predicted, int ignoreIndex) {
 
+    private static final int NO_IGNORE = ValueChecks.NO_IGNORE;
+
     /** Marks a number of classes that only the logits can tell. */
     static final int UNKNOWN_CLASSES = 0;
 
@@ -54,6 +56,11 @@ record PixelClasses(int[] truth, int[] predicted, int ignoreIndex) {
             long classes = numClasses == UNKNOWN_CLASSES ? Integer.MAX_VALUE : numClasses;
             Shapes.requireNumeric(label, "labels");
             Shapes.requireNumeric(prediction, "predictions");
+            int[] truth = hostClasses(label, classes, ignoreIndex);
+            int[] predicted = truth == null ? null : hostClasses(prediction, classes, NO_IGNORE);
+            if (predicted != null) {
+                return new PixelClasses(truth, predicted, ignoreIndex);
+            }
             ValueChecks.requireClassOrIgnore(label, "labels", classes, ignoreIndex);
             try {
                 ValueChecks.requireClassOrIgnore(
@@ -77,6 +84,56 @@ record PixelClasses(int[] truth, int[] predicted, int ignoreIndex) {
             int[] predicted = ids.toType(DataType.INT32, false).toIntArray();
             return new PixelClasses(truth, predicted, ignoreIndex);
         }
+    }
+
+    /**
+     * Integer class ids copied to the host and checked there, in one copy and one pass: the fast
+     * path of good input, which spares the engine's widening copy, its two reductions and their
+     * scalar copies. Values that fail (and floats, whose whole-number test stays on the engine)
+     * give null, and the caller's engine checks then word the message.
+     *
+     * @param ids the class ids, of any type
+     * @param classes the number of classes; values must be in {@code [0, classes)}
+     * @param ignoreIndex a further accepted value, or {@link ValueChecks#NO_IGNORE}
+     * @return the values, or null if they are not int8, uint8, int32 or int64 or one is out of
+     *     range
+     */
+    private static int[] hostClasses(NDArray ids, long classes, int ignoreIndex) {
+        DataType type = ids.getDataType();
+        if (type != DataType.INT32
+                && type != DataType.INT64
+                && type != DataType.UINT8
+                && type != DataType.INT8) {
+            return null; // floats, and types whose values an int may not hold
+        }
+        if (type == DataType.INT64) {
+            long[] wide = ids.toLongArray();
+            int[] values = new int[wide.length];
+            for (int i = 0; i < wide.length; i++) {
+                long value = wide[i];
+                if ((value < 0 || value >= classes)
+                        && (ignoreIndex == NO_IGNORE || value != ignoreIndex)) {
+                    return null;
+                }
+                values[i] = (int) value;
+            }
+            return values;
+        }
+        int[] values;
+        if (type == DataType.INT32) {
+            values = ids.toIntArray();
+        } else {
+            try (NDArray narrow = ids.toType(DataType.INT32, false)) {
+                values = narrow.toIntArray();
+            }
+        }
+        for (int value : values) {
+            if ((value < 0 || value >= classes)
+                    && (ignoreIndex == NO_IGNORE || value != ignoreIndex)) {
+                return null;
+            }
+        }
+        return values;
     }
 
     /**
