@@ -126,6 +126,14 @@ def boundary_cases():
                                3, ratio=0.05))
     crowded = gm.make_image(32, 32, 1, 12, 115, (4, 9), 0.1, copies_last=True)
     cases.append(boundary_case("boundary_ap_many_detections", [crowded], 1))
+    # Against a crowd region the IoU stays the mask IoU (|dt & gt| / |dt|): a detection deep
+    # inside the crowd, whose boundary shares no pixel with the crowd's, is still absorbed.
+    crowd = gm.shape_mask(40, 40, 0, 0, 40, 24, False)
+    inside = gm.shape_mask(40, 40, 10, 6, 12, 10, False)
+    obj = gm.shape_mask(40, 40, 8, 28, 20, 10, False)
+    absorbed = {"h": 40, "w": 40, "gt": [(crowd, 0, True), (obj, 0, False)],
+                "dt": [(inside, 0, 0.9), (obj, 0, 0.5)]}
+    cases.append(boundary_case("boundary_ap_crowd_keeps_mask_iou", [absorbed], 1))
     return cases
 
 

@@ -234,8 +234,16 @@ public final class MaskAveragePrecision {
         BitMasks dtBoundaries = null;
         BitMasks gtBoundaries = null;
         if (iouType == IouType.BOUNDARY) {
-            dtBoundaries = new BitMasks(boundaries(dtMasks, height, width), height, width);
-            gtBoundaries = new BitMasks(boundaries(gtMasks, height, width), height, width);
+            dtBoundaries =
+                    new BitMasks(
+                            InstanceBoundaries.of(dtMasks, dt, height, width, dilationRatio),
+                            height,
+                            width);
+            gtBoundaries =
+                    new BitMasks(
+                            InstanceBoundaries.of(gtMasks, gt, height, width, dilationRatio),
+                            height,
+                            width);
         }
         PairIous pairs = new PairIous(dt, gt, dtBoundaries, gtBoundaries, gtCrowd);
         CocoMatches[][] image = new CocoMatches[numClasses][];
@@ -392,14 +400,6 @@ public final class MaskAveragePrecision {
                             AREAS[a][1]);
         }
         return byArea;
-    }
-
-    private boolean[][] boundaries(boolean[][] masks, int height, int width) {
-        boolean[][] out = new boolean[masks.length][];
-        for (int m = 0; m < masks.length; m++) {
-            out[m] = MaskBoundary.of(masks[m], height, width, dilationRatio);
-        }
-        return out;
     }
 
     private static void requireSizes(boolean[][] masks, String name, int height, int width) {
