@@ -31,8 +31,9 @@ import org.testng.annotations.Test;
  * IoU types. The properties are drawn per fuzz case from a random dataset: any split of the images,
  * merged in order, gives identical numbers; so does any order of the images when no two scores are
  * equal (COCOeval breaks ties between images by image order); a strictly increasing transform of
- * the scores changes nothing; the engine's arrays and the host's give identical numbers; bad input
- * raises an {@link IllegalArgumentException} that names the argument and adds nothing.
+ * the scores changes nothing; the engine's arrays and the host's give identical numbers; mask AP
+ * does not change when the images are moved into a wider canvas; bad input raises an {@link
+ * IllegalArgumentException} that names the argument and adds nothing.
  */
 public class MaskAveragePrecisionFuzzTest extends EngineTest {
 
@@ -98,12 +99,13 @@ public class MaskAveragePrecisionFuzzTest extends EngineTest {
         Image[] images = MaskApCases.images(dataset);
         c.describe("dataset", dataset.name()).describe("iouType", type);
         MaskApResult whole = evaluate(dataset, type, images);
-        int check = c.intIn(0, 4);
+        int check = c.intIn(0, 5);
         switch (check) {
             case 0 -> splitsMergeInOrder(c, dataset, type, images, whole);
             case 1 -> imageOrder(c, dataset, type, images, whole);
             case 2 -> increasingScores(c, dataset, type, images, whole);
             case 3 -> engineArrays(c, dataset, type, images, whole);
+            case 4 -> widerCanvas(c, dataset, images);
             default -> badInput(c, dataset, type, images);
         }
     }
@@ -234,6 +236,47 @@ public class MaskAveragePrecisionFuzzTest extends EngineTest {
             }
         }
         assertSame(c, evaluate(dataset, type, transformed), whole);
+    }
+
+    /**
+     * Mask AP of the images moved into a larger canvas (up to 200 more columns, so masks span
+     * several 64-pixel words at any offset): the same areas and IoUs, the same numbers. (Boundary
+     * AP would change: the boundary width follows the image diagonal.)
+     */
+    private static void widerCanvas(FuzzCase c, ReferenceCase dataset, Image[] images) {
+        MaskApResult whole = evaluate(dataset, IouType.SEGM, images);
+        Image[] moved = new Image[images.length];
+        for (int n = 0; n < images.length; n++) {
+            Image im = images[n];
+            int top = c.intIn(0, 3);
+            int left = c.intIn(0, 130);
+            int height = im.height() + top + c.intIn(0, 3);
+            int width = im.width() + left + c.intIn(0, 70);
+            c.describe("canvas" + n, height + "x" + width + "+" + top + "+" + left);
+            moved[n] =
+                    new Image(
+                            height,
+                            width,
+                            move(im.dtMasks(), im, height, width, top, left),
+                            im.scores(),
+                            im.dtClasses(),
+                            move(im.gtMasks(), im, height, width, top, left),
+                            im.gtClasses(),
+                            im.gtCrowd());
+        }
+        assertSame(c, evaluate(dataset, IouType.SEGM, moved), whole);
+    }
+
+    private static boolean[][] move(
+            boolean[][] masks, Image im, int height, int width, int top, int left) {
+        boolean[][] out = new boolean[masks.length][height * width];
+        for (int m = 0; m < masks.length; m++) {
+            for (int y = 0; y < im.height(); y++) {
+                System.arraycopy(
+                        masks[m], y * im.width(), out[m], (y + top) * width + left, im.width());
+            }
+        }
+        return out;
     }
 
     /** One image from the engine's arrays, of random types, the others from the host's. */
