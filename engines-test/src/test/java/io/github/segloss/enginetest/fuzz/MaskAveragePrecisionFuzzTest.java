@@ -56,11 +56,7 @@ public class MaskAveragePrecisionFuzzTest extends EngineTest {
     }
 
     private static MaskApResult evaluate(ReferenceCase c, IouType type, Image[] images) {
-        MaskAveragePrecision ap = MaskApCases.evaluation(c, type);
-        for (Image image : images) {
-            image.addTo(ap);
-        }
-        return ap.evaluate();
+        return added(c, type, images).evaluate();
     }
 
     @Test
@@ -128,7 +124,7 @@ public class MaskAveragePrecisionFuzzTest extends EngineTest {
         int from = 0;
         for (int k = 0; k <= cuts.length; k++) {
             int to = k < cuts.length ? cuts[k] : images.length;
-            parts.add(evaluate(dataset, type, Arrays.copyOfRange(images, from, to), null));
+            parts.add(added(dataset, type, Arrays.copyOfRange(images, from, to)));
             from = to;
         }
         MaskAveragePrecision merged = parts.get(0);
@@ -148,8 +144,8 @@ public class MaskAveragePrecisionFuzzTest extends EngineTest {
         assertSame(c, merged.evaluate(), whole);
     }
 
-    private static MaskAveragePrecision evaluate(
-            ReferenceCase dataset, IouType type, Image[] images, Void unused) {
+    /** An evaluation with the images added. */
+    private static MaskAveragePrecision added(ReferenceCase dataset, IouType type, Image[] images) {
         MaskAveragePrecision ap = MaskApCases.evaluation(dataset, type);
         for (Image image : images) {
             image.addTo(ap);
@@ -198,7 +194,7 @@ public class MaskAveragePrecisionFuzzTest extends EngineTest {
             if (c.chance(0.5)) {
                 distinct[n].addTo(shuffled);
             } else {
-                shuffled.merge(evaluate(dataset, type, new Image[] {distinct[n]}, null));
+                shuffled.merge(added(dataset, type, new Image[] {distinct[n]}));
             }
         }
         assertSame(c, shuffled.evaluate(), reference);
