@@ -126,7 +126,9 @@ def make_image(h, w, classes, n_gt, n_fp, sizes, crowd_rate, score_digits=None,
     return {"h": h, "w": w, "gt": gt, "dt": [(m, c, float(s)) for (m, c), s in zip(dt, scores)]}
 
 
-def coco_eval(images, classes):
+def coco_eval(images, classes, coco=COCO, make_eval=lambda gt, dt: COCOeval(gt, dt, "segm")):
+    """COCOeval's stats and per-class AP; coco and make_eval let generate_boundary_ap.py run
+    boundary-iou-api's COCO and COCOeval(iouType="boundary") on the same datasets."""
     gt = {"images": [], "annotations": [], "categories": [{"id": c + 1} for c in range(classes)]}
     dts = []
     ann_id = 1
@@ -144,11 +146,11 @@ def coco_eval(images, classes):
             dts.append({"image_id": n + 1, "category_id": c + 1, "segmentation": rle,
                         "score": s})
     with contextlib.redirect_stdout(io.StringIO()):
-        coco_gt = COCO()
+        coco_gt = coco()
         coco_gt.dataset = gt
         coco_gt.createIndex()
         coco_dt = coco_gt.loadRes(dts)
-        e = COCOeval(coco_gt, coco_dt, "segm")
+        e = make_eval(coco_gt, coco_dt)
         e.evaluate()
         e.accumulate()
         e.summarize()

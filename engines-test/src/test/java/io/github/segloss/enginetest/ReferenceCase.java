@@ -62,7 +62,9 @@ public record ReferenceCase(
         "/reference/generated-inference.json",
         "/reference/generated-surface.json",
         "/reference/generated-boundary.json",
-        "/reference/generated-mask-ap.json"
+        "/reference/generated-mask-ap.json",
+        "/reference/generated-boundary-ap.json",
+        "/reference/generated-mask-ap-fuzz.json"
     };
 
     /**

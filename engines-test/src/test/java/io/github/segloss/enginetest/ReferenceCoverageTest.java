@@ -30,7 +30,8 @@ public class ReferenceCoverageTest {
                     "SurfaceDice",
                     "BoundaryIoU",
                     "BoundaryIoUPair",
-                    "MaskAveragePrecision");
+                    "MaskAveragePrecision",
+                    "MaskAveragePrecisionFuzz");
 
     /** Every class that runs reference cases; the engine name only labels the instance. */
     private static List<ReferenceCaseTest> owners() {

@@ -29,6 +29,24 @@ import java.util.stream.IntStream;
  * this one's); that order, like COCOeval's image ids, only breaks ties of equal scores between
  * images.
  *
+ * <p>With {@link IouType#BOUNDARY} ({@link #builder()}) it is the Boundary AP of Cheng et al. (CVPR
+ * 2021), equal to boundary-iou-api's {@code COCOeval} with iouType "boundary": against a ground
+ * truth that is not a crowd region the IoU is the smaller of the mask IoU and the IoU of the two
+ * masks' boundaries ({@link MaskBoundary#of(boolean[], int, int, double)}, {@code dilationRatio}
+ * 0.02 of the image diagonal by default); against a crowd region it stays the mask IoU. Everything
+ * else is COCOeval's.
+ *
+ * <p>Each image's masks are packed into 64-pixel words per row with their bounding boxes ({@code
+ * BitMasks}): a pair of masks whose boxes do not overlap costs nothing, and the others one {@link
+ * Long#bitCount} per word of the boxes' overlap, instead of one step per pixel.
+ *
+ * <pre>{@code
+ * MaskAveragePrecision boundaryAp = MaskAveragePrecision.builder()
+ *         .setNumClasses(80)
+ *         .optIouType(IouType.BOUNDARY)
+ *         .build();
+ * }</pre>
+ *
  * <p>This is not a DJL {@code Evaluator}: its inputs are per-image instance lists of different
  * lengths (detections with scores and classes, ground truths with crowd flags), which do not fit an
  * evaluator's one-label-one-prediction {@code NDList}s, and COCO AP is not a per-batch
@@ -46,19 +64,36 @@ public final class MaskAveragePrecision {
     private static final double[] RECALL_THRESHOLDS = linspace(0, 1, 101);
 
     private final int numClasses;
+    private final IouType iouType;
+    private final double dilationRatio;
     private final List<CocoMatches[][]> images = new ArrayList<>();
 
     /**
-     * Creates an empty evaluation.
+     * Creates an empty evaluation of COCO mask AP ({@link IouType#SEGM}).
      *
      * @param numClasses the number of classes C, at least 1; class ids are in {@code [0, C)}
      * @throws IllegalArgumentException if C is less than 1
      */
     public MaskAveragePrecision(int numClasses) {
+        this(numClasses, IouType.SEGM, MaskBoundary.DEFAULT_DILATION_RATIO);
+    }
+
+    private MaskAveragePrecision(int numClasses, IouType iouType, double dilationRatio) {
         if (numClasses < 1) {
             throw new IllegalArgumentException("numClasses must be at least 1, got " + numClasses);
         }
         this.numClasses = numClasses;
+        this.iouType = iouType;
+        this.dilationRatio = dilationRatio;
+    }
+
+    /**
+     * Returns a builder; {@link Builder#setNumClasses} is required.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /** numpy's linspace(start, stop, num): i · step + start, the last value exactly stop. */
@@ -91,6 +126,25 @@ public final class MaskAveragePrecision {
     }
 
     /**
+     * Returns how detections and ground truths are compared.
+     *
+     * @return {@link IouType#SEGM} (mask AP) or {@link IouType#BOUNDARY} (Boundary AP)
+     */
+    public IouType getIouType() {
+        return iouType;
+    }
+
+    /**
+     * Returns the boundaries' width as a ratio of the image diagonal (used by {@link
+     * IouType#BOUNDARY} only).
+     *
+     * @return the dilation ratio
+     */
+    public double getDilationRatio() {
+        return dilationRatio;
+    }
+
+    /**
      * Returns the number of images added (merged ones included).
      *
      * @return the number of images
@@ -108,13 +162,27 @@ public final class MaskAveragePrecision {
      * Adds the images of another evaluation (of another device, process or slice of the data) after
      * this one's.
      *
-     * @param other an evaluation with the same number of classes; it is not changed
-     * @throws IllegalArgumentException if the numbers of classes differ
+     * @param other an evaluation with the same number of classes, IoU type and dilation ratio; it
+     *     is not changed
+     * @throws IllegalArgumentException if the numbers of classes, the IoU types or the dilation
+     *     ratios differ
      */
     public void merge(MaskAveragePrecision other) {
         if (other.numClasses != numClasses) {
             throw new IllegalArgumentException(
                     "other must have numClasses " + numClasses + ", got " + other.numClasses);
+        }
+        if (other.iouType != iouType) {
+            throw new IllegalArgumentException(
+                    "other must have iouType " + iouType + ", got " + other.iouType);
+        }
+        if (iouType == IouType.BOUNDARY
+                && Double.compare(other.dilationRatio, dilationRatio) != 0) {
+            throw new IllegalArgumentException(
+                    "other must have dilationRatio "
+                            + dilationRatio
+                            + ", got "
+                            + other.dilationRatio);
         }
         images.addAll(new ArrayList<>(other.images));
     }
@@ -151,8 +219,8 @@ public final class MaskAveragePrecision {
         requireLength("dtClasses", dtClasses.length, d, "dtMasks");
         requireLength("gtClasses", gtClasses.length, g, "gtMasks");
         requireLength("gtCrowd", gtCrowd.length, g, "gtMasks");
-        long[] dtAreas = areas(dtMasks, "dtMasks", height, width);
-        long[] gtAreas = areas(gtMasks, "gtMasks", height, width);
+        requireSizes(dtMasks, "dtMasks", height, width);
+        requireSizes(gtMasks, "gtMasks", height, width);
         for (int i = 0; i < d; i++) {
             if (!Double.isFinite(scores[i])) {
                 throw new IllegalArgumentException(
@@ -161,12 +229,26 @@ public final class MaskAveragePrecision {
         }
         requireClasses(dtClasses, "dtClasses");
         requireClasses(gtClasses, "gtClasses");
+        BitMasks dt = new BitMasks(dtMasks, height, width);
+        BitMasks gt = new BitMasks(gtMasks, height, width);
+        BitMasks dtBoundaries = null;
+        BitMasks gtBoundaries = null;
+        if (iouType == IouType.BOUNDARY) {
+            dtBoundaries =
+                    new BitMasks(
+                            InstanceBoundaries.of(dtMasks, dt, height, width, dilationRatio),
+                            height,
+                            width);
+            gtBoundaries =
+                    new BitMasks(
+                            InstanceBoundaries.of(gtMasks, gt, height, width, dilationRatio),
+                            height,
+                            width);
+        }
+        PairIous pairs = new PairIous(dt, gt, dtBoundaries, gtBoundaries, gtCrowd);
         CocoMatches[][] image = new CocoMatches[numClasses][];
         for (int c = 0; c < numClasses; c++) {
-            image[c] =
-                    matchClass(
-                            c, dtMasks, scores, dtClasses, dtAreas, gtMasks, gtClasses, gtCrowd,
-                            gtAreas);
+            image[c] = matchClass(c, scores, dtClasses, gtClasses, gtCrowd, pairs);
         }
         images.add(image);
     }
@@ -268,14 +350,11 @@ public final class MaskAveragePrecision {
 
     private CocoMatches[] matchClass(
             int c,
-            boolean[][] dtMasks,
             double[] scores,
             int[] dtClasses,
-            long[] dtAreas,
-            boolean[][] gtMasks,
             int[] gtClasses,
             boolean[] gtCrowd,
-            long[] gtAreas) {
+            PairIous pairs) {
         int[] gts = IntStream.range(0, gtClasses.length).filter(j -> gtClasses[j] == c).toArray();
         // np.argsort(-score, kind='mergesort') then [:maxDets[-1]]
         int[] dts =
@@ -292,25 +371,19 @@ public final class MaskAveragePrecision {
         double[][] ious = new double[dts.length][gts.length];
         for (int i = 0; i < dts.length; i++) {
             for (int j = 0; j < gts.length; j++) {
-                ious[i][j] =
-                        iou(
-                                dtMasks[dts[i]],
-                                gtMasks[gts[j]],
-                                dtAreas[dts[i]],
-                                gtAreas[gts[j]],
-                                gtCrowd[gts[j]]);
+                ious[i][j] = pairs.iou(dts[i], gts[j]);
             }
         }
         double[] dtScores = new double[dts.length];
         long[] dtArea = new long[dts.length];
         for (int i = 0; i < dts.length; i++) {
             dtScores[i] = scores[dts[i]];
-            dtArea[i] = dtAreas[dts[i]];
+            dtArea[i] = pairs.dtArea(dts[i]);
         }
         long[] gtArea = new long[gts.length];
         boolean[] crowd = new boolean[gts.length];
         for (int j = 0; j < gts.length; j++) {
-            gtArea[j] = gtAreas[gts[j]];
+            gtArea[j] = pairs.gtArea(gts[j]);
             crowd[j] = gtCrowd[gts[j]];
         }
         CocoMatches[] byArea = new CocoMatches[AREAS.length];
@@ -329,21 +402,7 @@ public final class MaskAveragePrecision {
         return byArea;
     }
 
-    /** pycocotools' maskApi rleIou: 0 without overlap, a crowd's union is the detection's area. */
-    private static double iou(boolean[] dt, boolean[] gt, long dtArea, long gtArea, boolean crowd) {
-        long intersection = 0;
-        for (int p = 0; p < dt.length; p++) {
-            intersection += dt[p] && gt[p] ? 1 : 0;
-        }
-        if (intersection == 0) {
-            return 0;
-        }
-        long union = crowd ? dtArea : dtArea + gtArea - intersection;
-        return (double) intersection / union;
-    }
-
-    private static long[] areas(boolean[][] masks, String name, int height, int width) {
-        long[] areas = new long[masks.length];
+    private static void requireSizes(boolean[][] masks, String name, int height, int width) {
         for (int i = 0; i < masks.length; i++) {
             if (masks[i] == null || (long) masks[i].length != (long) height * width) {
                 throw new IllegalArgumentException(
@@ -357,11 +416,7 @@ public final class MaskAveragePrecision {
                                 + " pixels, got "
                                 + (masks[i] == null ? "null" : masks[i].length));
             }
-            for (boolean pixel : masks[i]) {
-                areas[i] += pixel ? 1 : 0;
-            }
         }
-        return areas;
     }
 
     private void requireClasses(int[] classes, String name) {
@@ -416,5 +471,70 @@ public final class MaskAveragePrecision {
             masks[i] = Arrays.copyOfRange(pixels, i * size, (i + 1) * size);
         }
         return masks;
+    }
+
+    /** Builds a {@link MaskAveragePrecision}. */
+    public static final class Builder {
+
+        private Integer numClasses;
+        private IouType iouType = IouType.SEGM;
+        private double dilationRatio = MaskBoundary.DEFAULT_DILATION_RATIO;
+
+        private Builder() {}
+
+        /**
+         * Sets the number of classes C (required); class ids are in {@code [0, C)}.
+         *
+         * @param numClasses C, at least 1
+         * @return this builder
+         */
+        public Builder setNumClasses(int numClasses) {
+            this.numClasses = numClasses;
+            return this;
+        }
+
+        /**
+         * Sets how detections and ground truths are compared (default {@link IouType#SEGM}, COCO
+         * mask AP; {@link IouType#BOUNDARY} gives Boundary AP).
+         *
+         * @param iouType the IoU type
+         * @return this builder
+         * @throws IllegalArgumentException if the type is null
+         */
+        public Builder optIouType(IouType iouType) {
+            if (iouType == null) {
+                throw new IllegalArgumentException("iouType must be SEGM or BOUNDARY, got null");
+            }
+            this.iouType = iouType;
+            return this;
+        }
+
+        /**
+         * Sets the boundaries' width as a ratio of the image diagonal for {@link IouType#BOUNDARY}
+         * (default {@link MaskBoundary#DEFAULT_DILATION_RATIO}, 0.02, as boundary-iou-api).
+         *
+         * @param dilationRatio the ratio, finite and >= 0
+         * @return this builder
+         * @throws IllegalArgumentException if the ratio is negative, NaN or infinite
+         */
+        public Builder optDilationRatio(double dilationRatio) {
+            MaskBoundary.dilation(0, 0, dilationRatio);
+            this.dilationRatio = dilationRatio;
+            return this;
+        }
+
+        /**
+         * Builds an empty evaluation.
+         *
+         * @return the evaluation
+         * @throws IllegalArgumentException if the number of classes was not set or is below 1
+         */
+        public MaskAveragePrecision build() {
+            if (numClasses == null) {
+                throw new IllegalArgumentException(
+                        "numClasses must be set with setNumClasses, got none");
+            }
+            return new MaskAveragePrecision(numClasses, iouType, dilationRatio);
+        }
     }
 }

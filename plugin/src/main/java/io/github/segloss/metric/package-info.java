@@ -23,7 +23,8 @@
  * value, as the losses do.
  *
  * <p>COCO mask AP ({@link io.github.segloss.metric.MaskAveragePrecision}, pycocotools' COCOeval for
- * masks) is not an evaluator: images of detections and ground truths are added to it, and its state
- * is the per-image matches, which merge by concatenation.
+ * masks, or boundary-iou-api's Boundary AP with {@link io.github.segloss.metric.IouType#BOUNDARY})
+ * is not an evaluator: images of detections and ground truths are added to it, and its state is the
+ * per-image matches, which merge by concatenation.
  */
 package io.github.segloss.metric;
