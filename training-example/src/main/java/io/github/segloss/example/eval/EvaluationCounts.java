@@ -18,7 +18,7 @@ import java.util.List;
 public final class EvaluationCounts implements Serializable {
 
     /** The number of bad-image lines kept for the report; the count itself is exact. */
-    public static final int KEPT_BAD_LINES = 20;
+    public static final int KEPT_BAD_LINES = 100;
 
     private static final long serialVersionUID = 1L;
 
