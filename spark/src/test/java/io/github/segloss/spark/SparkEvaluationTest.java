@@ -126,6 +126,77 @@ public class SparkEvaluationTest {
     }
 
     @Test
+    public void aTorchScriptModelGivesTheSingleProcessMetrics() throws Exception {
+        // tiny-segnet.pt: a scripted PyTorch model returning (out, aux) for 16x16 inputs
+        Path folder = Files.createTempDirectory(run.root, "torchscript");
+        Path model =
+                Files.copy(
+                        Path.of("../training-example/src/test/resources/tiny-segnet.pt"),
+                        folder.resolve("tiny-segnet.pt"));
+        int classes;
+        try (ai.djl.Model probe = ai.djl.Model.newInstance("probe", "PyTorch")) {
+            probe.load(folder, "tiny-segnet");
+            try (ai.djl.ndarray.NDManager manager = probe.getNDManager().newSubManager()) {
+                classes =
+                        (int)
+                                probe.getBlock()
+                                        .forward(
+                                                new ai.djl.training.ParameterStore(manager, false),
+                                                new ai.djl.ndarray.NDList(
+                                                        manager.zeros(
+                                                                new ai.djl.ndarray.types.Shape(
+                                                                        1, 3, 16, 16))),
+                                                false)
+                                        .head()
+                                        .getShape()
+                                        .get(1);
+            }
+        }
+        List<String> names =
+                List.of("background", "circle", "square", "triangle", "ellipse", "star")
+                        .subList(0, classes);
+        Path data = folder.resolve("data");
+        io.github.segloss.example.report.FolderDatasetWriter.write(
+                data,
+                java.util.Map.of(
+                        "val",
+                        io.github.segloss.example.data.DataSources.synthetic(7, 24, names, 5)));
+        Path single = folder.resolve("single");
+        TinyRun.Result result =
+                TinyRun.run(
+                        "evaluate",
+                        "--model",
+                        model.toString(),
+                        "--data",
+                        data.toString(),
+                        "--image-size",
+                        "16",
+                        "--output",
+                        single.toString());
+        assertEquals(result.code(), 0, result.err());
+        EvaluationSpec spec =
+                new EvaluationSpec(
+                        model.toString(),
+                        data.toString(),
+                        "folder",
+                        "val",
+                        "PyTorch",
+                        16,
+                        DataChecks.DEFAULT_MAX_IMAGE_PIXELS,
+                        0.2,
+                        42);
+        Path output = folder.resolve("spark");
+        SparkEvaluation.run(
+                spark,
+                spec,
+                new SparkEvaluation.Settings(3, 2, false, output, null, -1),
+                System.err);
+        JsonObject expected = TinyRun.metrics(single);
+        assertSameMetrics(TinyRun.metrics(output), expected);
+        assertEquals(expected.get("images").getAsLong(), 7L);
+    }
+
+    @Test
     public void theModelIsLoadedOncePerJvm() throws IOException {
         // 7 then 3 tasks on two task threads of this JVM (driver and executor in local mode)
         evaluate("PyTorch", 7, false, null, -1);
