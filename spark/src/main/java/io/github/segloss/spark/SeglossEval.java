@@ -80,9 +80,8 @@ public final class SeglossEval implements Callable<Integer> {
     @Option(
             names = "--partitions",
             paramLabel = "N",
-            defaultValue = "0",
             description = "partitions of the dataset (default: Spark's default parallelism)")
-    int partitions;
+    Integer partitions;
 
     @Option(
             names = "--output",
@@ -154,15 +153,23 @@ public final class SeglossEval implements Callable<Integer> {
      * @param args the command line
      */
     public static void main(String[] args) {
+        quietLogs();
+        System.exit(execute(args));
+    }
+
+    /**
+     * Sets the logging of a command-line run: warnings and errors, without DJL's GPU probe,
+     * Hadoop's native-library notice, and the stack traces of failed tasks (the command reports a
+     * failed job in one line).
+     */
+    public static void quietLogs() {
         System.setProperty("java.awt.headless", "true");
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.hadoop", "error");
-        // a failed task's stack trace: the command reports the job's failure in one line
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.spark.executor.Executor", "off");
         System.setProperty(
                 "org.slf4j.simpleLogger.log.org.apache.spark.scheduler.TaskSetManager", "off");
-        System.exit(execute(args));
     }
 
     /**
@@ -214,7 +221,7 @@ public final class SeglossEval implements Callable<Integer> {
     /** {@inheritDoc} */
     @Override
     public Integer call() throws Exception {
-        if (partitions < 0) {
+        if (partitions != null && partitions < 1) {
             throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
         }
         EvaluationSpec spec =
@@ -230,7 +237,12 @@ public final class SeglossEval implements Callable<Integer> {
                         seed);
         SparkEvaluation.Settings settings =
                 new SparkEvaluation.Settings(
-                        partitions, batchSize, failOnBad, output, predictions, failFirstAttemptOf);
+                        partitions == null ? 0 : partitions,
+                        batchSize,
+                        failOnBad,
+                        output,
+                        predictions,
+                        failFirstAttemptOf);
         PrintStream err = System.err;
         try (JavaSparkContext spark = SparkContexts.start(master)) {
             spark.setLogLevel("WARN");
@@ -241,7 +253,7 @@ public final class SeglossEval implements Callable<Integer> {
                             + " image(s), "
                             + counts.badImages()
                             + " bad image(s) skipped; mIoU "
-                            + MetricsJson.of(spec.openSource(line -> {}).classes(), counts)
+                            + MetricsJson.of(ExecutorCache.data(spec).source().classes(), counts)
                                     .get("mIoU")
                             + "; wrote "
                             + output.resolve(MetricsJson.FILE));

@@ -73,6 +73,13 @@ public class SeglossEvalTest {
     }
 
     @Test
+    public void zeroPartitionsIsOneLineNamingItAndExitCode2() {
+        TinyRun.Result result = eval("--model", "m", "--data", "d", "--partitions", "0");
+        assertEquals(result.code(), SeglossEval.USAGE);
+        assertEquals(result.err().strip(), "segloss-eval: --partitions must be >= 1, got 0");
+    }
+
+    @Test
     public void aMissingModelIsOneLineNamingItAndExitCode2() throws IOException {
         Path output = Files.createTempDirectory(run.root, "cli-missing");
         String model = run.root.resolve("no-such-model").toString();

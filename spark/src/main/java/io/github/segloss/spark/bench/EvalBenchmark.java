@@ -50,6 +50,7 @@ public final class EvalBenchmark {
      * @throws IOException if the data cannot be written
      */
     public static void main(String[] args) throws IOException {
+        io.github.segloss.spark.SeglossEval.quietLogs();
         int images = args.length > 0 ? Integer.parseInt(args[0]) : 400;
         int side = args.length > 1 ? Integer.parseInt(args[1]) : 64;
         Path root = Files.createTempDirectory("segloss-eval-bench");
