@@ -46,7 +46,20 @@ public final class ExecutorCache {
      * @throws IllegalArgumentException if the model cannot be loaded or does not fit the data
      */
     public static EvaluationModel model(EvaluationSpec spec, int threads) {
-        int classes = data(spec).source().classes().size();
+        return model(spec, data(spec).source().classes().size(), threads);
+    }
+
+    /**
+     * Returns the model of a spec for a given number of classes, loaded once per JVM.
+     *
+     * @param spec the spec
+     * @param classes the classes of the data, or 0 for images without labels (a TorchScript model
+     *     then predicts its own number)
+     * @param threads the cores of a task
+     * @return the model
+     * @throws IllegalArgumentException if the model cannot be loaded or does not fit the data
+     */
+    public static EvaluationModel model(EvaluationSpec spec, int classes, int threads) {
         return MODELS.computeIfAbsent(
                 ModelKey.of(spec, classes),
                 key -> {

@@ -1,5 +1,7 @@
 package io.github.segloss.spark;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
 import io.github.segloss.example.data.DataChecks;
 import io.github.segloss.example.eval.EvaluationCounts;
 import io.github.segloss.example.eval.EvaluationSpec;
@@ -7,7 +9,9 @@ import io.github.segloss.example.eval.MetricsJson;
 import io.github.segloss.example.files.OutputWriteException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine;
@@ -38,6 +42,10 @@ import picocli.CommandLine.Option;
         })
 public final class SeglossEval implements Callable<Integer> {
 
+    /** The formats of {@code --format}. */
+    public static final List<String> FORMATS =
+            List.of("folder", "voc", "coco", SparkEvaluation.IMAGES);
+
     /** Exit code for bad options, a bad model or dataset, or a bad image with --fail-on-bad. */
     public static final int USAGE = 2;
 
@@ -58,13 +66,17 @@ public final class SeglossEval implements Callable<Integer> {
             names = "--data",
             required = true,
             paramLabel = "PATH",
-            description = "the dataset's root folder (on a file system every executor sees)")
+            description =
+                    "the dataset's root folder (on a file system every executor sees); with"
+                            + " --format images, a folder or URI (file:, hdfs:, s3a:) of images")
     String data;
 
     @Option(
             names = "--format",
             defaultValue = "folder",
-            description = "folder, voc or coco (default: ${DEFAULT-VALUE})")
+            description =
+                    "folder, voc or coco (labelled datasets, scored), or images (a folder or"
+                            + " Hadoop URI of images, predicted only) (default: ${DEFAULT-VALUE})")
     String format;
 
     @Option(
@@ -221,6 +233,10 @@ public final class SeglossEval implements Callable<Integer> {
     /** {@inheritDoc} */
     @Override
     public Integer call() throws Exception {
+        if (!FORMATS.contains(format)) {
+            throw new IllegalArgumentException(
+                    "--format must be one of " + FORMATS + ", got " + format);
+        }
         if (partitions != null && partitions < 1) {
             throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
         }
@@ -247,16 +263,18 @@ public final class SeglossEval implements Callable<Integer> {
         try (JavaSparkContext spark = SparkContexts.start(master)) {
             spark.setLogLevel("WARN");
             EvaluationCounts counts = SparkEvaluation.run(spark, spec, settings, err);
+            Path metrics = output.resolve(MetricsJson.FILE);
+            JsonElement meanIoU =
+                    JsonParser.parseString(Files.readString(metrics)).getAsJsonObject().get("mIoU");
             System.out.println(
-                    "scored "
+                    (SparkEvaluation.IMAGES.equals(format) ? "predicted " : "scored ")
                             + counts.images()
                             + " image(s), "
                             + counts.badImages()
-                            + " bad image(s) skipped; mIoU "
-                            + MetricsJson.of(ExecutorCache.data(spec).source().classes(), counts)
-                                    .get("mIoU")
+                            + " bad image(s) skipped"
+                            + (meanIoU == null || meanIoU.isJsonNull() ? "" : "; mIoU " + meanIoU)
                             + "; wrote "
-                            + output.resolve(MetricsJson.FILE));
+                            + metrics);
         }
         return 0;
     }

@@ -1,6 +1,7 @@
 package io.github.segloss.spark;
 
 import io.github.segloss.example.eval.EvaluationCounts;
+import io.github.segloss.example.eval.EvaluationModel;
 import io.github.segloss.example.eval.EvaluationSpec;
 import io.github.segloss.example.eval.MetricsJson;
 import io.github.segloss.example.eval.PredictionFolder;
@@ -8,8 +9,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaSparkContext;
+import scala.Tuple2;
 
 /**
  * An evaluation on Spark: the driver opens the dataset (to count its samples and the bad ones found
@@ -21,6 +26,9 @@ import org.apache.spark.api.java.JavaSparkContext;
  * memory does not grow with the number of images.
  */
 public final class SparkEvaluation {
+
+    /** The format of a folder or URI of images without labels, predicted but not scored. */
+    public static final String IMAGES = "images";
 
     private SparkEvaluation() {}
 
@@ -74,6 +82,9 @@ public final class SparkEvaluation {
     public static EvaluationCounts run(
             JavaSparkContext spark, EvaluationSpec spec, Settings settings, PrintStream err)
             throws IOException {
+        if (IMAGES.equals(spec.format())) {
+            return predictImages(spark, spec, settings, err);
+        }
         EvaluationSpec.OpenedData data = ExecutorCache.data(spec);
         List<String> classes = data.source().classes();
         EvaluationCounts total = new EvaluationCounts(classes.size()).merge(data.skipped());
@@ -103,10 +114,71 @@ public final class SparkEvaluation {
                                 EvaluationCounts::merge,
                                 EvaluationCounts::merge);
         total.merge(scored);
+        report(spark, total, data.skipped(), err);
+        if (settings.predictions() != null) {
+            PredictionFolder.deleteLeftovers(settings.predictions());
+        }
+        MetricsJson.write(settings.output(), classes, total);
+        return total;
+    }
+
+    /**
+     * Predicts a folder or URI of images without labels: the counts hold the images, their pixels
+     * and the bad ones; the metrics have no labelled pixel.
+     */
+    private static EvaluationCounts predictImages(
+            JavaSparkContext spark, EvaluationSpec spec, Settings settings, PrintStream err)
+            throws IOException {
+        Map<String, String> hadoop = new HashMap<>();
+        for (Tuple2<String, String> entry : spark.getConf().getAllWithPrefix("spark.hadoop.")) {
+            hadoop.put(entry._1(), entry._2());
+        }
+        HadoopImages images = new HadoopImages(spec.data(), hadoop);
+        List<String> uris = images.list();
+        EvaluationModel model =
+                ExecutorCache.model(spec, 0, spark.getConf().getInt("spark.task.cpus", 1));
+        List<String> classes = model.classes();
+        if (classes == null) {
+            classes = IntStream.range(0, model.numClasses()).mapToObj(Integer::toString).toList();
+        }
+        int partitions =
+                settings.partitions() > 0 ? settings.partitions() : spark.defaultParallelism();
+        ImagePredictor predictor =
+                new ImagePredictor(
+                        spec,
+                        images,
+                        settings.batchSize(),
+                        settings.failOnBad(),
+                        settings.predictions() == null
+                                ? null
+                                : settings.predictions().toAbsolutePath().toString(),
+                        !spark.isLocal());
+        EvaluationCounts total =
+                spark.parallelize(uris, partitions)
+                        .mapPartitions(predictor)
+                        .treeAggregate(
+                                new EvaluationCounts(classes.size()),
+                                EvaluationCounts::merge,
+                                EvaluationCounts::merge);
+        report(spark, total, new EvaluationCounts(classes.size()), err);
+        if (settings.predictions() != null) {
+            PredictionFolder.deleteLeftovers(settings.predictions());
+        }
+        MetricsJson.write(settings.output(), classes, total);
+        return total;
+    }
+
+    private static void report(
+            JavaSparkContext spark,
+            EvaluationCounts total,
+            EvaluationCounts skippedAtOpening,
+            PrintStream err) {
         if (spark.isLocal()) {
             total.badLines().forEach(line -> err.println("segloss-eval: skipped " + line));
         } else {
-            data.skipped().badLines().forEach(line -> err.println("segloss-eval: skipped " + line));
+            skippedAtOpening
+                    .badLines()
+                    .forEach(line -> err.println("segloss-eval: skipped " + line));
         }
         if (total.badImages() > total.badLines().size()) {
             err.println(
@@ -116,11 +188,6 @@ public final class SparkEvaluation {
                             + total.badLines().size()
                             + " named (the executors' logs name every one)");
         }
-        if (settings.predictions() != null) {
-            PredictionFolder.deleteLeftovers(settings.predictions());
-        }
-        MetricsJson.write(settings.output(), classes, total);
-        return total;
     }
 
     /**

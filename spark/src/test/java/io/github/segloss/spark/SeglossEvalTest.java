@@ -73,6 +73,15 @@ public class SeglossEvalTest {
     }
 
     @Test
+    public void anUnknownFormatIsOneLineNamingTheFormatsAndExitCode2() {
+        TinyRun.Result result = eval("--model", "m", "--data", "d", "--format", "csv");
+        assertEquals(result.code(), SeglossEval.USAGE);
+        assertEquals(
+                result.err().strip(),
+                "segloss-eval: --format must be one of [folder, voc, coco, images], got csv");
+    }
+
+    @Test
     public void zeroPartitionsIsOneLineNamingItAndExitCode2() {
         TinyRun.Result result = eval("--model", "m", "--data", "d", "--partitions", "0");
         assertEquals(result.code(), SeglossEval.USAGE);

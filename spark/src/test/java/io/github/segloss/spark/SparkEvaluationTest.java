@@ -228,6 +228,70 @@ public class SparkEvaluationTest {
     }
 
     @Test
+    public void aFolderUriOfImagesIsPredictedLikeTheDatasetsImages() throws IOException {
+        Path single = Files.createTempDirectory(run.root, "single-predictions");
+        TinyRun.Result result =
+                run.evaluate(
+                        Files.createTempDirectory(run.root, "single-out"),
+                        "--predictions",
+                        single.toString());
+        assertEquals(result.code(), 0, result.err());
+        // the good val images, one in a subfolder, a corrupt one, a hidden one and a text file
+        Path folder = Files.createTempDirectory(run.root, "images");
+        Path sub = Files.createDirectories(folder.resolve("sub"));
+        List<String> good = new java.util.ArrayList<>();
+        for (String name : Files.readAllLines(run.data.resolve("val.txt"))) {
+            if (!name.startsWith("bad-")) {
+                good.add(name);
+            }
+        }
+        for (String name : good) {
+            Path target = (name.equals("val-00003") ? sub : folder).resolve(name + ".png");
+            Files.copy(run.data.resolve("images").resolve(name + ".png"), target);
+        }
+        Files.writeString(folder.resolve("broken.png"), "not an image");
+        Files.copy(run.data.resolve("images/val-00000.png"), folder.resolve(".hidden.png"));
+        Files.writeString(folder.resolve("notes.txt"), "not listed");
+        Path predictions = Files.createTempDirectory(run.root, "image-predictions");
+        Path output = Files.createTempDirectory(run.root, "image-metrics");
+        EvaluationSpec spec =
+                new EvaluationSpec(
+                        run.checkpoint.toString(),
+                        folder.toUri().toString(),
+                        SparkEvaluation.IMAGES,
+                        "val",
+                        "PyTorch",
+                        64,
+                        DataChecks.DEFAULT_MAX_IMAGE_PIXELS,
+                        0.2,
+                        42);
+        EvaluationCounts counts =
+                SparkEvaluation.run(
+                        spark,
+                        spec,
+                        new SparkEvaluation.Settings(3, 4, false, output, predictions, -1),
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertEquals(counts.images(), (long) good.size());
+        assertEquals(counts.badImages(), 1L);
+        assertTrue(counts.badLines().get(0).contains("broken.png"), counts.badLines().toString());
+        JsonObject metrics = TinyRun.metrics(output);
+        assertEquals(metrics.get("images").getAsLong(), (long) good.size());
+        // no labels: nothing to score, written as null
+        assertTrue(metrics.get("mIoU").isJsonNull(), metrics.toString());
+        assertEquals(metrics.get("labelledPixels").getAsLong(), 0L);
+        for (String name : good) {
+            String id = name.equals("val-00003") ? "sub_val-00003" : name;
+            for (String suffix : List.of(".png", "-overlay.png")) {
+                assertEquals(
+                        Files.readAllBytes(predictions.resolve(id + suffix)),
+                        Files.readAllBytes(single.resolve(name + suffix)),
+                        id + suffix);
+            }
+        }
+        assertEquals(names(predictions).size(), 2 * good.size());
+    }
+
+    @Test
     public void badImagesAreSkippedAndCounted() throws IOException {
         JsonObject metrics = evaluate("PyTorch", 2, false, null, -1);
         assertEquals(metrics.get("badImages").getAsLong(), TinyRun.BAD);

@@ -90,6 +90,20 @@ public final class EvaluationCounts implements Serializable {
     }
 
     /**
+     * Counts one image predicted without labels (batch prediction of a folder of images).
+     *
+     * @param pixels its pixels
+     * @throws IllegalArgumentException if pixels is below 1
+     */
+    public void addUnlabelledImage(long pixels) {
+        if (pixels < 1) {
+            throw new IllegalArgumentException("pixels must be >= 1, got " + pixels);
+        }
+        images++;
+        this.pixels += pixels;
+    }
+
+    /**
      * Counts one bad image, skipped.
      *
      * @param line the line that named it and its problem

@@ -128,7 +128,8 @@ public final class EvaluationModel implements AutoCloseable {
      * size.
      *
      * @param file the {@code .pt} file
-     * @param numClasses the classes of the data, which the model must predict
+     * @param numClasses the classes of the data, which the model must predict, or 0 to take the
+     *     model's own (images without labels)
      * @param imageSize the side S of the square input the model was trained at
      * @return the model
      * @throws IllegalArgumentException naming the file if it is no TorchScript model, or it does
@@ -152,19 +153,38 @@ public final class EvaluationModel implements AutoCloseable {
             throw new IllegalArgumentException(
                     "--model " + file + ": not a TorchScript model (" + e.getMessage() + ")", e);
         }
+        NDManager manager = model.getNDManager().newSubManager();
+        Shape shape;
+        try (NDManager probe = manager.newSubManager()) {
+            shape =
+                    model.getBlock()
+                            .forward(
+                                    new ParameterStore(probe, false),
+                                    new NDList(probe.zeros(new Shape(1, 3, imageSize, imageSize))),
+                                    false)
+                            .head()
+                            .getShape();
+        } catch (RuntimeException e) {
+            manager.close();
+            model.close();
+            throw new IllegalArgumentException(
+                    "--model "
+                            + file
+                            + ": cannot run a "
+                            + imageSize
+                            + "x"
+                            + imageSize
+                            + " image ("
+                            + e.getMessage()
+                            + ")",
+                    e);
+        }
+        int classes = numClasses > 0 ? numClasses : (int) Math.max(1, shape.get(1));
         EvaluationModel loaded =
                 new EvaluationModel(
-                        model.getNDManager().newSubManager(),
-                        model,
-                        model.getBlock(),
-                        null,
-                        numClasses,
-                        imageSize,
-                        "PyTorch");
-        try (NDManager probe = loaded.manager.newSubManager()) {
-            Shape shape =
-                    loaded.forward(probe.zeros(new Shape(1, 3, imageSize, imageSize))).getShape();
-            Shape expected = new Shape(1, numClasses, imageSize, imageSize);
+                        manager, model, model.getBlock(), null, classes, imageSize, "PyTorch");
+        try {
+            Shape expected = new Shape(1, classes, imageSize, imageSize);
             if (!shape.equals(expected)) {
                 throw new IllegalArgumentException(
                         "--model "

@@ -26,7 +26,8 @@ public final class MetricsJson {
     /** The file's name. */
     public static final String FILE = "metrics.json";
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+    private static final Gson GSON =
+            new GsonBuilder().setPrettyPrinting().serializeNulls().create();
 
     private MetricsJson() {}
 
