@@ -1,5 +1,6 @@
 package io.github.segloss.example;
 
+import io.github.segloss.example.cli.EvaluateCommand;
 import io.github.segloss.example.cli.ExportSyntheticCommand;
 import io.github.segloss.example.cli.MaskCommand;
 import io.github.segloss.example.cli.PredictCommand;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Command;
             SemanticCommand.class,
             MaskCommand.class,
             PredictCommand.class,
+            EvaluateCommand.class,
             ExportSyntheticCommand.class
         },
         description =

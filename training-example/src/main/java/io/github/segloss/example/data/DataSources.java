@@ -124,6 +124,52 @@ public final class DataSources {
         };
     }
 
+    /**
+     * Opens one split of a labelled dataset for evaluation: every sample is seen once. Bad samples
+     * found as the split opens (an image without its mask, a bad annotation) are reported to the
+     * checks (skipped and logged if they skip, else thrown); a sample that fails to decode later
+     * makes {@link SampleSource#get} throw, and is never replaced by a neighbour as in training.
+     *
+     * @param format "folder", "voc" or "coco"
+     * @param root the dataset folder
+     * @param split "train" or "val" (voc and coco also take other list or file names)
+     * @param valFraction the validation fraction of the folder format without lists
+     * @param seed the seed of the folder split without lists
+     * @param checks the pixel limit, and whether bad samples found at opening are skipped
+     * @return the source
+     * @throws IllegalArgumentException if the format is not one of the three, the dataset is
+     *     missing or bad as a whole, or a sample is bad and not skipped
+     */
+    public static SampleSource openEach(
+            String format,
+            Path root,
+            String split,
+            double valFraction,
+            long seed,
+            DataChecks checks) {
+        String name = format == null ? "" : format.toLowerCase(Locale.ROOT);
+        if (!List.of("folder", "voc", "coco").contains(name)) {
+            throw new IllegalArgumentException(
+                    "--format must be one of [folder, voc, coco], got " + format);
+        }
+        if (split == null || !SPLIT_NAME.matcher(split).matches()) {
+            throw new IllegalArgumentException(
+                    "--split must be a plain name such as train or val, got " + split);
+        }
+        if (!(valFraction >= 0 && valFraction < 1)) {
+            throw new IllegalArgumentException("valFraction must be in [0, 1), got " + valFraction);
+        }
+        return switch (name) {
+            case "folder" -> {
+                requireTrainOrVal(name, split);
+                yield FolderSource.open(
+                        DatasetRoot.of(root, name), split, valFraction, seed, checks);
+            }
+            case "voc" -> VocSource.open(DatasetRoot.of(root, name), split, checks);
+            default -> CocoSource.open(DatasetRoot.of(root, name), split, checks);
+        };
+    }
+
     private static SampleSource skipping(
             SampleSource source, IntFunction<String> keys, DataChecks checks) {
         return checks.skipsBadSamples() ? new SkippingSource(source, keys, checks) : source;

@@ -1,0 +1,124 @@
+package io.github.segloss.example.eval;
+
+import io.github.segloss.example.files.OutputWriteException;
+import io.github.segloss.example.report.Overlay;
+import io.github.segloss.example.report.Palette;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The prediction files of an evaluation: {@code ID.png} (indexed class ids) and {@code
+ * ID-overlay.png} per image, at the image's size. Each is written to {@code .ID.png.TAG.tmp} (TAG
+ * names the writer: a Spark task attempt) and renamed over its final name, so that a writer that
+ * fails or is killed half-way leaves no partial final file, and a retried or speculative writer of
+ * the same image renames the same content over it (one file per image, never two). {@link
+ * #deleteLeftovers} removes the temporary files that killed writers left.
+ */
+public final class PredictionFolder {
+
+    private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.png\\..+\\.tmp");
+    private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._-]");
+
+    private final Path folder;
+    private final String tag;
+
+    /**
+     * Creates a writer.
+     *
+     * @param folder the folder of the files (created when the first is written)
+     * @param tag what distinguishes this writer's temporary files, e.g. {@code attempt-17}
+     * @throws IllegalArgumentException if the tag is not made of letters, digits, '.', '_', '-'
+     */
+    public PredictionFolder(Path folder, String tag) {
+        if (tag == null || tag.isEmpty() || UNSAFE.matcher(tag).find()) {
+            throw new IllegalArgumentException(
+                    "tag must be letters, digits, '.', '_' or '-', got " + tag);
+        }
+        this.folder = folder;
+        this.tag = tag;
+    }
+
+    /**
+     * The file name stem of a sample id: the id with every character other than letters, digits,
+     * '.', '_' and '-' replaced by '_'.
+     *
+     * @param id a sample id
+     * @return the stem
+     */
+    public static String stem(String id) {
+        return UNSAFE.matcher(id).replaceAll("_");
+    }
+
+    /**
+     * Writes the class map and the overlay of one image.
+     *
+     * @param id the image's id (its file's base name)
+     * @param picture the image
+     * @param classIds its class map, {@code height x width}
+     * @throws OutputWriteException if a file cannot be written (naming it and the problem)
+     */
+    public void write(String id, EvaluationModel.Picture picture, int[] classIds)
+            throws IOException {
+        Files.createDirectories(folder);
+        String stem = stem(id);
+        Path mask = folder.resolve(stem + ".png");
+        Path temp = temporary(stem + ".png");
+        Palette.writeClassIdPng(temp, classIds, picture.width(), picture.height());
+        publish(temp, mask);
+        Path overlay = folder.resolve(stem + "-overlay.png");
+        temp = temporary(stem + "-overlay.png");
+        Overlay.writeBlend(temp, picture.chw(), classIds, picture.width(), picture.height(), 0.5f);
+        publish(temp, overlay);
+    }
+
+    private Path temporary(String name) {
+        return folder.resolve("." + name + "." + tag + ".tmp");
+    }
+
+    private static void publish(Path temp, Path target) throws IOException {
+        try {
+            Files.move(
+                    temp,
+                    target,
+                    StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            Files.deleteIfExists(temp);
+            throw new OutputWriteException(target, e);
+        }
+    }
+
+    /**
+     * Deletes the temporary files that killed writers left in a prediction folder ({@code
+     * .NAME.png.TAG.tmp} and the files of the atomic writes into them); nothing else.
+     *
+     * @param folder the folder; nothing happens if it does not exist
+     * @return the names deleted
+     * @throws IOException if the folder cannot be listed or a file cannot be deleted
+     */
+    public static List<String> deleteLeftovers(Path folder) throws IOException {
+        List<String> deleted = new ArrayList<>();
+        if (!Files.isDirectory(folder)) {
+            return deleted;
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                if (TEMPORARY.matcher(name).matches() && Files.isRegularFile(file)) {
+                    Files.deleteIfExists(file);
+                    deleted.add(name);
+                }
+            }
+        }
+        return deleted;
+    }
+}
