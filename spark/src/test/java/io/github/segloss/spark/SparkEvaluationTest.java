@@ -196,6 +196,65 @@ public class SparkEvaluationTest {
         assertEquals(expected.get("images").getAsLong(), 7L);
     }
 
+    private EvaluationSpec maskSpec(TinyMaskRun mask) {
+        return new EvaluationSpec(
+                mask.checkpoint.toString(),
+                mask.data.toString(),
+                "coco",
+                "val",
+                "PyTorch",
+                64,
+                DataChecks.DEFAULT_MAX_IMAGE_PIXELS,
+                0.2,
+                42);
+    }
+
+    private JsonObject evaluateMasks(TinyMaskRun mask, int partitions, int failFirst)
+            throws IOException {
+        Path output = Files.createTempDirectory(run.root, "spark-mask");
+        SparkEvaluation.run(
+                spark,
+                maskSpec(mask),
+                new SparkEvaluation.Settings(partitions, 3, false, output, null, failFirst),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        return TinyRun.metrics(output);
+    }
+
+    private JsonObject singleProcessMasks(TinyMaskRun mask) throws IOException {
+        Path output = Files.createTempDirectory(run.root, "single-mask");
+        TinyRun.Result result =
+                TinyRun.run(
+                        "evaluate",
+                        "--model",
+                        mask.checkpoint.toString(),
+                        "--data",
+                        mask.data.toString(),
+                        "--format",
+                        "coco",
+                        "--output",
+                        output.toString());
+        assertEquals(result.code(), 0, result.err());
+        return TinyRun.metrics(output);
+    }
+
+    @Test
+    public void maskApMergedFromPartitionsEqualsSingleProcessMaskAp() throws IOException {
+        TinyMaskRun mask = TinyMaskRun.get();
+        JsonObject single = singleProcessMasks(mask);
+        assertEquals(single.get("images").getAsLong(), TinyMaskRun.GOOD);
+        assertEquals(single.get("badImages").getAsLong(), 1, single.toString());
+        assertTrue(
+                single.get("badImageLines").toString().contains("corrupt.png"), single.toString());
+        assertTrue(single.get("AP").getAsDouble() > 0, single.toString());
+        assertTrue(single.get("meanBoundaryIoU").getAsDouble() > 0, single.toString());
+        for (int partitions : new int[] {1, 2, 3, 7}) {
+            assertSameMetrics(evaluateMasks(mask, partitions, -1), single);
+        }
+        int failures = PartitionScorer.hookFailures();
+        assertSameMetrics(evaluateMasks(mask, 2, 1), single);
+        assertEquals(PartitionScorer.hookFailures(), failures + 1, "the hook did not fail");
+    }
+
     @Test
     public void theModelIsLoadedOncePerJvm() throws IOException {
         // 7 then 3 tasks on two task threads of this JVM (driver and executor in local mode)

@@ -159,7 +159,9 @@ public final class Evaluation {
             truths[r] = truth;
         }
         counts.addInstances(
-                index, sample.height(), sample.width(), predicted, scores, classIds, truths);
+                index,
+                new InstanceScores.Predicted(
+                        sample.height(), sample.width(), predicted, scores, classIds, truths));
     }
 
     private void scoreBatch(List<Sample> batch, EvaluationCounts counts) throws IOException {

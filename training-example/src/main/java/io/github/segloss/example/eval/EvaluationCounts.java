@@ -69,29 +69,17 @@ public final class EvaluationCounts implements Serializable {
      * Counts one image of a mask checkpoint: the predicted mask of each ground-truth instance.
      *
      * @param index the image's index in the dataset
-     * @param height the image height H
-     * @param width the image width W
-     * @param predicted the predicted masks, H·W pixels row-major, in the ground truth's order
-     * @param scores the predictions' scores
-     * @param classIds the instances' object classes in {@code [0, C - 1)}
-     * @param truths the ground-truth masks, H·W pixels row-major
+     * @param image its instances, object classes in {@code [0, C - 1)}
      * @throws IllegalArgumentException if these are no instance counts, or the image is bad
      */
-    public void addInstances(
-            int index,
-            int height,
-            int width,
-            boolean[][] predicted,
-            double[] scores,
-            int[] classIds,
-            boolean[][] truths) {
+    public void addInstances(int index, InstanceScores.Predicted image) {
         if (instances == null) {
             throw new IllegalArgumentException(
                     "these counts are of a semantic model; instance counts come from forInstances");
         }
-        instances.addImage(index, height, width, predicted, scores, classIds, truths);
+        instances.addImage(index, image);
         images++;
-        pixels += (long) height * width;
+        pixels += (long) image.height() * image.width();
     }
 
     /**

@@ -7,6 +7,7 @@ import io.github.segloss.metric.MaskAveragePrecision;
 import io.github.segloss.target.MaskBoundary;
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -59,29 +60,37 @@ public final class InstanceScores implements Serializable {
     }
 
     /**
-     * Adds one image: the predicted mask of each ground-truth instance (on its ground-truth box)
-     * and the ground truth.
+     * The instances of one image: the predicted mask of each ground-truth instance (on its
+     * ground-truth box) and the ground truth.
      *
-     * @param index the image's index in the dataset, not added before
      * @param height the image height H
      * @param width the image width W
      * @param predicted the R predicted masks, H·W pixels row-major, in the ground truth's order
      * @param scores the R predictions' scores
-     * @param classIds the R instances' classes in {@code [0, C)}
+     * @param classIds the R instances' object classes in {@code [0, C)}
      * @param truths the R ground-truth masks, H·W pixels row-major
-     * @throws IllegalArgumentException if the index was added before, or a length or class is bad
      */
-    public void addImage(
-            int index,
+    public record Predicted(
             int height,
             int width,
             boolean[][] predicted,
             double[] scores,
             int[] classIds,
-            boolean[][] truths) {
+            boolean[][] truths) {}
+
+    /**
+     * Adds one image.
+     *
+     * @param index the image's index in the dataset, not added before
+     * @param image its instances
+     * @throws IllegalArgumentException if the index was added before, or a length or class is bad
+     */
+    public void addImage(int index, Predicted image) {
         if (images.containsKey(index)) {
             throw new IllegalArgumentException("image " + index + " is already scored");
         }
+        boolean[][] predicted = image.predicted();
+        boolean[][] truths = image.truths();
         if (truths.length != predicted.length) {
             throw new IllegalArgumentException(
                     "truths must have one mask per prediction ("
@@ -90,25 +99,18 @@ public final class InstanceScores implements Serializable {
                             + truths.length);
         }
         MaskAveragePrecision segm = new MaskAveragePrecision(numClasses);
-        segm.addImage(
-                height,
-                width,
-                predicted,
-                scores,
-                classIds,
-                truths,
-                classIds,
-                new boolean[truths.length]);
         MaskAveragePrecision boundary = boundaryAp();
-        boundary.addImage(
-                height,
-                width,
-                predicted,
-                scores,
-                classIds,
-                truths,
-                classIds,
-                new boolean[truths.length]);
+        for (MaskAveragePrecision ap : List.of(segm, boundary)) {
+            ap.addImage(
+                    image.height(),
+                    image.width(),
+                    predicted,
+                    image.scores(),
+                    image.classIds(),
+                    truths,
+                    image.classIds(),
+                    new boolean[truths.length]);
+        }
         double[] ious = new double[predicted.length];
         int defined = 0;
         for (int r = 0; r < predicted.length; r++) {
@@ -116,8 +118,8 @@ public final class InstanceScores implements Serializable {
                     BoundaryIoU.of(
                             truths[r],
                             predicted[r],
-                            height,
-                            width,
+                            image.height(),
+                            image.width(),
                             MaskBoundary.DEFAULT_DILATION_RATIO);
             if (!Double.isNaN(iou)) {
                 ious[defined++] = iou;
