@@ -54,10 +54,14 @@ public class SparkEvaluationTest {
     }
 
     private EvaluationSpec spec(String engine) {
+        return spec(run.checkpoint, run.data.toString(), "folder", engine);
+    }
+
+    private static EvaluationSpec spec(Path model, String data, String format, String engine) {
         return new EvaluationSpec(
-                run.checkpoint.toString(),
-                run.data.toString(),
-                "folder",
+                model.toString(),
+                data,
+                format,
                 "val",
                 engine,
                 64,
@@ -196,25 +200,12 @@ public class SparkEvaluationTest {
         assertEquals(expected.get("images").getAsLong(), 7L);
     }
 
-    private EvaluationSpec maskSpec(TinyMaskRun mask) {
-        return new EvaluationSpec(
-                mask.checkpoint.toString(),
-                mask.data.toString(),
-                "coco",
-                "val",
-                "PyTorch",
-                64,
-                DataChecks.DEFAULT_MAX_IMAGE_PIXELS,
-                0.2,
-                42);
-    }
-
     private JsonObject evaluateMasks(TinyMaskRun mask, int partitions, int failFirst)
             throws IOException {
         Path output = Files.createTempDirectory(run.root, "spark-mask");
         SparkEvaluation.run(
                 spark,
-                maskSpec(mask),
+                spec(mask.checkpoint, mask.data.toString(), "coco", "PyTorch"),
                 new SparkEvaluation.Settings(partitions, 3, false, output, null, failFirst),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         return TinyRun.metrics(output);
@@ -314,16 +305,7 @@ public class SparkEvaluationTest {
         Path predictions = Files.createTempDirectory(run.root, "image-predictions");
         Path output = Files.createTempDirectory(run.root, "image-metrics");
         EvaluationSpec spec =
-                new EvaluationSpec(
-                        run.checkpoint.toString(),
-                        folder.toUri().toString(),
-                        SparkEvaluation.IMAGES,
-                        "val",
-                        "PyTorch",
-                        64,
-                        DataChecks.DEFAULT_MAX_IMAGE_PIXELS,
-                        0.2,
-                        42);
+                spec(run.checkpoint, folder.toUri().toString(), SparkEvaluation.IMAGES, "PyTorch");
         EvaluationCounts counts =
                 SparkEvaluation.run(
                         spark,
@@ -385,17 +367,7 @@ public class SparkEvaluationTest {
         Files.writeString(
                 data.resolve("val.txt"),
                 Files.readString(data.resolve("val.txt")).replace("bad-nomask\n", ""));
-        EvaluationSpec spec =
-                new EvaluationSpec(
-                        run.checkpoint.toString(),
-                        data.toString(),
-                        "folder",
-                        "val",
-                        "PyTorch",
-                        64,
-                        DataChecks.DEFAULT_MAX_IMAGE_PIXELS,
-                        0.2,
-                        42);
+        EvaluationSpec spec = spec(run.checkpoint, data.toString(), "folder", "PyTorch");
         Path output = Files.createTempDirectory(run.root, "fatal");
         Exception e =
                 expectThrows(
