@@ -8,6 +8,10 @@ import ai.djl.ndarray.types.Shape;
 import io.github.segloss.metric.IouType;
 import io.github.segloss.metric.MaskApResult;
 import io.github.segloss.metric.MaskAveragePrecision;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.util.List;
 import org.testng.annotations.DataProvider;
 import org.testng.annotations.Factory;
@@ -85,6 +89,39 @@ public class MaskAveragePrecisionTest extends EngineTest {
                 assertEquals(result.stats(), whole.stats(), split);
                 assertEquals(result.perClassAp(), whole.perClassAp(), split);
             }
+        }
+    }
+
+    @Test(dataProvider = "coco")
+    public void serializedPartsMergeToTheSameNumbers(ReferenceCase c) throws Exception {
+        int images = MaskApCases.numImages(c);
+        int cut = images / 2;
+        MaskAveragePrecision whole = MaskApCases.evaluation(c);
+        MaskAveragePrecision first = MaskApCases.evaluation(c);
+        MaskAveragePrecision second = MaskApCases.evaluation(c);
+        for (int n = 0; n < images; n++) {
+            MaskApCases.Image image = MaskApCases.images(c)[n];
+            image.addTo(whole, manager);
+            image.addTo(n < cut ? first : second, manager);
+        }
+        MaskAveragePrecision merged = roundTrip(first);
+        merged.merge(roundTrip(second));
+        assertEquals(merged.getIouType(), whole.getIouType(), c.name());
+        assertEquals(merged.getDilationRatio(), whole.getDilationRatio(), c.name());
+        MaskApResult expected = whole.evaluate();
+        MaskApResult result = merged.evaluate();
+        assertEquals(result.stats(), expected.stats(), c.name() + " serialized and merged");
+        assertEquals(result.perClassAp(), expected.perClassAp(), c.name() + " serialized");
+    }
+
+    private static MaskAveragePrecision roundTrip(MaskAveragePrecision ap) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(ap);
+        }
+        try (ObjectInputStream in =
+                new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            return (MaskAveragePrecision) in.readObject();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.github.segloss.metric;
 
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
@@ -16,7 +17,10 @@ import java.util.stream.IntStream;
  *     out-of-range ground truth, or unmatched with its area out of range)
  * @param gtCount the ground truths that are neither crowd nor out of the area range
  */
-record CocoMatches(double[] scores, boolean[][] matched, boolean[][] ignored, int gtCount) {
+record CocoMatches(double[] scores, boolean[][] matched, boolean[][] ignored, int gtCount)
+        implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     /**
      * Matches the detections of one image and class to its ground truths greedily by score, as

@@ -4,10 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.segloss.target.MaskBoundary;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.List;
 import java.util.stream.IntStream;
 
 /**
@@ -51,8 +51,13 @@ import java.util.stream.IntStream;
  * lengths (detections with scores and classes, ground truths with crowd flags), which do not fit an
  * evaluator's one-label-one-prediction {@code NDList}s, and COCO AP is not a per-batch
  * accumulation. Callers add images and call {@link #evaluate()}.
+ *
+ * <p>It is {@link Serializable} (its state is the per-image matches, not the masks), so that
+ * partial evaluations of other processes (Spark executors) travel to the one that merges them.
  */
-public final class MaskAveragePrecision {
+public final class MaskAveragePrecision implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     /** COCOeval's max detections per image and class. */
     static final int[] MAX_DETS = {1, 10, 100};
@@ -66,7 +71,7 @@ public final class MaskAveragePrecision {
     private final int numClasses;
     private final IouType iouType;
     private final double dilationRatio;
-    private final List<CocoMatches[][]> images = new ArrayList<>();
+    private final ArrayList<CocoMatches[][]> images = new ArrayList<>();
 
     /**
      * Creates an empty evaluation of COCO mask AP ({@link IouType#SEGM}).

@@ -88,7 +88,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<int[]>, Evaluati
                                 System.err.println("segloss-eval: skipped " + line);
                             }
                         });
-        EvaluationCounts counts = new EvaluationCounts(model.numClasses());
+        EvaluationCounts counts = model.newCounts();
         boolean failing =
                 task != null
                         && task.partitionId() == failFirstAttemptOf

@@ -1,6 +1,7 @@
 package io.github.segloss.spark;
 
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.segloss.example.data.DataChecks;
 import io.github.segloss.example.eval.EvaluationCounts;
@@ -264,8 +265,9 @@ public final class SeglossEval implements Callable<Integer> {
             spark.setLogLevel("WARN");
             EvaluationCounts counts = SparkEvaluation.run(spark, spec, settings, err);
             Path metrics = output.resolve(MetricsJson.FILE);
-            JsonElement meanIoU =
-                    JsonParser.parseString(Files.readString(metrics)).getAsJsonObject().get("mIoU");
+            JsonObject json = JsonParser.parseString(Files.readString(metrics)).getAsJsonObject();
+            JsonElement meanIoU = json.get("mIoU");
+            JsonElement maskAp = json.get("AP");
             System.out.println(
                     (SparkEvaluation.IMAGES.equals(format) ? "predicted " : "scored ")
                             + counts.images()
@@ -273,6 +275,7 @@ public final class SeglossEval implements Callable<Integer> {
                             + counts.badImages()
                             + " bad image(s) skipped"
                             + (meanIoU == null || meanIoU.isJsonNull() ? "" : "; mIoU " + meanIoU)
+                            + (maskAp == null || maskAp.isJsonNull() ? "" : "; mask AP " + maskAp)
                             + "; wrote "
                             + metrics);
         }

@@ -87,12 +87,13 @@ public final class SparkEvaluation {
         }
         EvaluationSpec.OpenedData data = ExecutorCache.data(spec);
         List<String> classes = data.source().classes();
-        EvaluationCounts total = new EvaluationCounts(classes.size()).merge(data.skipped());
-        if (settings.failOnBad() && total.badImages() > 0) {
+        if (settings.failOnBad() && data.skipped().badImages() > 0) {
             throw new IllegalArgumentException(
-                    "bad image (--fail-on-bad): " + total.badLines().get(0));
+                    "bad image (--fail-on-bad): " + data.skipped().badLines().get(0));
         }
-        ExecutorCache.model(spec, spark.getConf().getInt("spark.task.cpus", 1));
+        EvaluationModel model =
+                ExecutorCache.model(spec, spark.getConf().getInt("spark.task.cpus", 1));
+        EvaluationCounts total = model.newCounts().merge(data.skipped());
         int samples = data.source().size();
         int partitions =
                 settings.partitions() > 0 ? settings.partitions() : spark.defaultParallelism();
@@ -110,7 +111,7 @@ public final class SparkEvaluation {
                 spark.parallelize(ranges(samples, partitions), partitions)
                         .mapPartitions(scorer)
                         .treeAggregate(
-                                new EvaluationCounts(classes.size()),
+                                model.newCounts(),
                                 EvaluationCounts::merge,
                                 EvaluationCounts::merge);
         total.merge(scored);

@@ -54,10 +54,14 @@ public class SparkEvaluationTest {
     }
 
     private EvaluationSpec spec(String engine) {
+        return spec(run.checkpoint, run.data.toString(), "folder", engine);
+    }
+
+    private static EvaluationSpec spec(Path model, String data, String format, String engine) {
         return new EvaluationSpec(
-                run.checkpoint.toString(),
-                run.data.toString(),
-                "folder",
+                model.toString(),
+                data,
+                format,
                 "val",
                 engine,
                 64,
@@ -196,6 +200,52 @@ public class SparkEvaluationTest {
         assertEquals(expected.get("images").getAsLong(), 7L);
     }
 
+    private JsonObject evaluateMasks(TinyMaskRun mask, int partitions, int failFirst)
+            throws IOException {
+        Path output = Files.createTempDirectory(run.root, "spark-mask");
+        SparkEvaluation.run(
+                spark,
+                spec(mask.checkpoint, mask.data.toString(), "coco", "PyTorch"),
+                new SparkEvaluation.Settings(partitions, 3, false, output, null, failFirst),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        return TinyRun.metrics(output);
+    }
+
+    private JsonObject singleProcessMasks(TinyMaskRun mask) throws IOException {
+        Path output = Files.createTempDirectory(run.root, "single-mask");
+        TinyRun.Result result =
+                TinyRun.run(
+                        "evaluate",
+                        "--model",
+                        mask.checkpoint.toString(),
+                        "--data",
+                        mask.data.toString(),
+                        "--format",
+                        "coco",
+                        "--output",
+                        output.toString());
+        assertEquals(result.code(), 0, result.err());
+        return TinyRun.metrics(output);
+    }
+
+    @Test
+    public void maskApMergedFromPartitionsEqualsSingleProcessMaskAp() throws IOException {
+        TinyMaskRun mask = TinyMaskRun.get();
+        JsonObject single = singleProcessMasks(mask);
+        assertEquals(single.get("images").getAsLong(), TinyMaskRun.GOOD);
+        assertEquals(single.get("badImages").getAsLong(), 1, single.toString());
+        assertTrue(
+                single.get("badImageLines").toString().contains("corrupt.png"), single.toString());
+        assertTrue(single.get("AP").getAsDouble() > 0, single.toString());
+        assertTrue(single.get("meanBoundaryIoU").getAsDouble() > 0, single.toString());
+        for (int partitions : new int[] {1, 2, 3, 7}) {
+            assertSameMetrics(evaluateMasks(mask, partitions, -1), single);
+        }
+        int failures = PartitionScorer.hookFailures();
+        assertSameMetrics(evaluateMasks(mask, 2, 1), single);
+        assertEquals(PartitionScorer.hookFailures(), failures + 1, "the hook did not fail");
+    }
+
     @Test
     public void theModelIsLoadedOncePerJvm() throws IOException {
         // 7 then 3 tasks on two task threads of this JVM (driver and executor in local mode)
@@ -255,16 +305,7 @@ public class SparkEvaluationTest {
         Path predictions = Files.createTempDirectory(run.root, "image-predictions");
         Path output = Files.createTempDirectory(run.root, "image-metrics");
         EvaluationSpec spec =
-                new EvaluationSpec(
-                        run.checkpoint.toString(),
-                        folder.toUri().toString(),
-                        SparkEvaluation.IMAGES,
-                        "val",
-                        "PyTorch",
-                        64,
-                        DataChecks.DEFAULT_MAX_IMAGE_PIXELS,
-                        0.2,
-                        42);
+                spec(run.checkpoint, folder.toUri().toString(), SparkEvaluation.IMAGES, "PyTorch");
         EvaluationCounts counts =
                 SparkEvaluation.run(
                         spark,
@@ -326,17 +367,7 @@ public class SparkEvaluationTest {
         Files.writeString(
                 data.resolve("val.txt"),
                 Files.readString(data.resolve("val.txt")).replace("bad-nomask\n", ""));
-        EvaluationSpec spec =
-                new EvaluationSpec(
-                        run.checkpoint.toString(),
-                        data.toString(),
-                        "folder",
-                        "val",
-                        "PyTorch",
-                        64,
-                        DataChecks.DEFAULT_MAX_IMAGE_PIXELS,
-                        0.2,
-                        42);
+        EvaluationSpec spec = spec(run.checkpoint, data.toString(), "folder", "PyTorch");
         Path output = Files.createTempDirectory(run.root, "fatal");
         Exception e =
                 expectThrows(

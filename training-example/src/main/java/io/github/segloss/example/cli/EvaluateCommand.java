@@ -15,9 +15,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code segloss-train evaluate}: scores a semantic model on a labelled dataset in one process and
- * writes {@code metrics.json}; segloss-spark's {@code segloss-eval} gives the same numbers on
- * Spark.
+ * {@code segloss-train evaluate}: scores a semantic model, or a mask checkpoint (mask AP on the
+ * ground-truth boxes), on a labelled dataset in one process and writes {@code metrics.json};
+ * segloss-spark's {@code segloss-eval} gives the same numbers on Spark.
  */
 @Command(
         name = "evaluate",
@@ -27,6 +27,12 @@ import picocli.CommandLine.Option;
                     + " NAME.pt) on a labelled dataset at each image's own size, and write"
                     + " OUTPUT/metrics.json: mIoU, pixel accuracy, per-class IoU, Dice,"
                     + " precision and recall, the confusion matrix and the counts.",
+            "",
+            "A mask checkpoint (segloss-train mask) is scored on coco or voc data: each"
+                    + " annotated instance's mask is predicted on its ground-truth box, as predict"
+                    + " does (an upper bound for a full detector), and metrics.json holds the 12"
+                    + " COCO mask-AP stats (AP, AP50, ..., ARl), per-class AP, Boundary AP and the"
+                    + " mean instance Boundary IoU.",
             "",
             "A bad image (empty, truncated, corrupt, a mask of another size) is reported in one"
                     + " line, skipped and counted; with --fail-on-bad it stops the run with exit"
@@ -122,13 +128,14 @@ public final class EvaluateCommand implements Callable<Integer> {
         EvaluationSpec spec = spec();
         EvaluationSpec.OpenedData data =
                 spec.openData(line -> System.err.println("segloss-train: skipped " + line));
-        EvaluationCounts counts = data.skipped();
-        if (failOnBad && counts.badImages() > 0) {
+        if (failOnBad && data.skipped().badImages() > 0) {
             throw new IllegalArgumentException(
-                    "bad image (--fail-on-bad): " + counts.badLines().get(0));
+                    "bad image (--fail-on-bad): " + data.skipped().badLines().get(0));
         }
         List<String> classes = data.source().classes();
+        EvaluationCounts counts;
         try (EvaluationModel loaded = spec.openModel(classes.size())) {
+            counts = loaded.newCounts().merge(data.skipped());
             PredictionFolder folder =
                     predictions == null ? null : new PredictionFolder(predictions, "local");
             new Evaluation(
@@ -146,8 +153,10 @@ public final class EvaluateCommand implements Callable<Integer> {
                         + counts.images()
                         + " image(s), "
                         + counts.badImages()
-                        + " bad image(s) skipped; mIoU "
-                        + MetricsJson.of(classes, counts).get("mIoU")
+                        + " bad image(s) skipped; "
+                        + (counts.instances() == null
+                                ? "mIoU " + MetricsJson.of(classes, counts).get("mIoU")
+                                : "mask AP " + MetricsJson.of(classes, counts).get("AP"))
                         + "; wrote "
                         + file);
         return 0;

@@ -1,7 +1,9 @@
 package io.github.segloss.example.eval;
 
+import io.github.segloss.example.data.Instance;
 import io.github.segloss.example.data.Sample;
 import io.github.segloss.example.data.SampleSource;
+import io.github.segloss.example.train.Prediction;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -17,6 +19,11 @@ import java.util.function.Consumer;
  * ({@link EvaluationModel#predict}); its labels are read at the image's own size, ignore label 255
  * not counted. A sample that fails to load (a bad image or mask: the source throws) is reported in
  * one line, counted and skipped, or, with {@code failOnBad}, stops the evaluation.
+ *
+ * <p>With a mask checkpoint ({@link EvaluationModel#isInstanceModel}) each sample's annotated
+ * instances are predicted on their ground-truth boxes, as {@code predict} does, and scored against
+ * their ground-truth masks into the counts' {@link InstanceScores}; the prediction folder is not
+ * written then (use {@code segloss-train predict} for instance PNGs).
  */
 public final class Evaluation {
 
@@ -36,8 +43,8 @@ public final class Evaluation {
      * @param failOnBad whether a bad sample stops the evaluation
      * @param predictions where the class maps and overlays go, or null for none
      * @param badImages receives one line per bad sample skipped (path and reason)
-     * @throws IllegalArgumentException if the batch size is below 1 or the model predicts another
-     *     number of classes than the source has
+     * @throws IllegalArgumentException if the batch size is below 1, the model predicts another
+     *     number of classes than the source has, or prediction files are asked of a mask checkpoint
      */
     public Evaluation(
             EvaluationModel model,
@@ -60,6 +67,12 @@ public final class Evaluation {
                             + " "
                             + source.classes());
         }
+        if (model.isInstanceModel() && predictions != null) {
+            throw new IllegalArgumentException(
+                    "--predictions is for semantic models: a mask checkpoint's evaluation writes"
+                            + " no prediction files (write its instance PNGs with segloss-train"
+                            + " predict)");
+        }
         this.model = model;
         this.source = source;
         this.batchSize = batchSize;
@@ -78,13 +91,14 @@ public final class Evaluation {
      */
     public void score(Iterator<Integer> indices, EvaluationCounts counts) throws IOException {
         List<Sample> batch = new ArrayList<>(batchSize);
+        List<Integer> batchIndices = new ArrayList<>(batchSize);
         while (indices.hasNext()) {
             int index = indices.next();
             Sample sample;
             try {
                 sample = source.get(index);
             } catch (IllegalArgumentException e) {
-                String line = Lines.oneLine(e.getMessage());
+                String line = Prediction.oneLine(e.getMessage());
                 if (failOnBad) {
                     throw new IllegalArgumentException("bad image (--fail-on-bad): " + line, e);
                 }
@@ -93,14 +107,61 @@ public final class Evaluation {
                 continue;
             }
             batch.add(sample);
+            batchIndices.add(index);
             if (batch.size() == batchSize) {
-                scoreBatch(batch, counts);
+                scoreBatch(batch, batchIndices, counts);
                 batch.clear();
+                batchIndices.clear();
             }
         }
         if (!batch.isEmpty()) {
-            scoreBatch(batch, counts);
+            scoreBatch(batch, batchIndices, counts);
         }
+    }
+
+    private void scoreBatch(List<Sample> batch, List<Integer> indices, EvaluationCounts counts)
+            throws IOException {
+        if (!model.isInstanceModel()) {
+            scoreBatch(batch, counts);
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            scoreInstances(indices.get(i), batch.get(i), counts);
+        }
+    }
+
+    /**
+     * Scores the instances of one sample: each annotated instance's mask predicted on its
+     * ground-truth box, against its ground-truth mask.
+     */
+    private void scoreInstances(int index, Sample sample, EvaluationCounts counts) {
+        List<Instance> instances = sample.instances();
+        int rois = instances.size();
+        int plane = sample.height() * sample.width();
+        boolean[][] predicted = new boolean[rois][];
+        double[] scores = new double[rois];
+        int[] classIds = new int[rois];
+        boolean[][] truths = new boolean[rois][];
+        model.predictInstances(
+                sample,
+                (r, mask, score) -> {
+                    predicted[r] = mask;
+                    scores[r] = score;
+                });
+        for (int r = 0; r < rois; r++) {
+            Instance instance = instances.get(r);
+            classIds[r] = instance.classIndex() - 1;
+            byte[] mask = instance.mask();
+            boolean[] truth = new boolean[plane];
+            for (int p = 0; p < plane; p++) {
+                truth[p] = mask[p] != 0;
+            }
+            truths[r] = truth;
+        }
+        counts.addInstances(
+                index,
+                new InstanceScores.Predicted(
+                        sample.height(), sample.width(), predicted, scores, classIds, truths));
     }
 
     private void scoreBatch(List<Sample> batch, EvaluationCounts counts) throws IOException {

@@ -12,8 +12,10 @@ import java.util.List;
  * lines naming them). Counts of disjoint parts of a dataset {@link #merge} exactly, in any order
  * and grouping, into the counts of the whole: a Spark partition's result.
  *
- * <p>Its size does not grow with the images: the bad-image lines are capped. Instance (mask-AP)
- * matches would be one more mergeable field here.
+ * <p>Counts of a mask checkpoint ({@link #forInstances}) also hold its {@link InstanceScores}
+ * (mask-AP and Boundary-AP matches, Boundary IoUs), merged with them; their confusion matrix stays
+ * empty (the mask head predicts no class map). The semantic counts' size does not grow with the
+ * images (the bad-image lines are capped); the instance scores' does (the matches of each image).
  */
 public final class EvaluationCounts implements Serializable {
 
@@ -27,7 +29,8 @@ public final class EvaluationCounts implements Serializable {
     private long images;
     private long pixels;
     private long badImages;
-    private final List<String> badLines = new ArrayList<>();
+    private final ArrayList<String> badLines = new ArrayList<>();
+    private InstanceScores instances;
 
     /**
      * Creates empty counts.
@@ -41,6 +44,51 @@ public final class EvaluationCounts implements Serializable {
         }
         this.numClasses = numClasses;
         this.matrix = new long[numClasses][numClasses];
+    }
+
+    /**
+     * Creates empty counts of a mask checkpoint's evaluation.
+     *
+     * @param numClasses the number of classes C, the background included (C - 1 object classes), at
+     *     least 2
+     * @return the counts, with empty instance scores
+     * @throws IllegalArgumentException if numClasses is below 2
+     */
+    public static EvaluationCounts forInstances(int numClasses) {
+        if (numClasses < 2) {
+            throw new IllegalArgumentException(
+                    "numClasses must be >= 2 (the background and an object class), got "
+                            + numClasses);
+        }
+        EvaluationCounts counts = new EvaluationCounts(numClasses);
+        counts.instances = new InstanceScores(numClasses - 1);
+        return counts;
+    }
+
+    /**
+     * Counts one image of a mask checkpoint: the predicted mask of each ground-truth instance.
+     *
+     * @param index the image's index in the dataset
+     * @param image its instances, object classes in {@code [0, C - 1)}
+     * @throws IllegalArgumentException if these are no instance counts, or the image is bad
+     */
+    public void addInstances(int index, InstanceScores.Predicted image) {
+        if (instances == null) {
+            throw new IllegalArgumentException(
+                    "these counts are of a semantic model; instance counts come from forInstances");
+        }
+        instances.addImage(index, image);
+        images++;
+        pixels += (long) image.height() * image.width();
+    }
+
+    /**
+     * Returns the instance scores of a mask checkpoint's evaluation.
+     *
+     * @return the scores, or null for a semantic model's counts
+     */
+    public InstanceScores instances() {
+        return instances;
     }
 
     /**
@@ -120,7 +168,8 @@ public final class EvaluationCounts implements Serializable {
      *
      * @param other the other counts, unchanged
      * @return these counts
-     * @throws IllegalArgumentException if the other counts have another number of classes
+     * @throws IllegalArgumentException if the other counts have another number of classes, or both
+     *     scored one image of a mask checkpoint
      */
     public EvaluationCounts merge(EvaluationCounts other) {
         if (other.numClasses != numClasses) {
@@ -135,6 +184,13 @@ public final class EvaluationCounts implements Serializable {
             for (int j = 0; j < numClasses; j++) {
                 matrix[i][j] = Math.addExact(matrix[i][j], other.matrix[i][j]);
             }
+        }
+        if (other.instances != null) {
+            if (instances == null) {
+                // counts of samples skipped at opening know nothing of instances: they merge
+                instances = new InstanceScores(other.instances.numClasses());
+            }
+            instances.merge(other.instances);
         }
         images += other.images;
         pixels += other.pixels;

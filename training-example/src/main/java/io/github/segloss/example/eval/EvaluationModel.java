@@ -7,16 +7,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.XavierInitializer;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
+import io.github.segloss.example.data.Sample;
 import io.github.segloss.example.model.PspNet;
-import io.github.segloss.example.train.Checkpoints;
+import io.github.segloss.example.train.CheckpointModel;
+import io.github.segloss.example.train.MaskModel;
 import io.github.segloss.inference.SemanticPredictions;
 import io.github.segloss.target.BilinearResize;
 import java.io.IOException;
@@ -27,9 +24,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A semantic model loaded once for inference: a segloss-train checkpoint of the built-in PSPNet (on
- * PyTorch or MXNet: the parameters are engine-neutral), or a TorchScript file (PyTorch) whose first
- * output is the class logits {@code (N, C, S, S)} of {@code (N, 3, S, S)} images.
+ * A model loaded once for inference: a segloss-train checkpoint of the built-in PSPNet (on PyTorch
+ * or MXNet: the parameters are engine-neutral), a TorchScript file (PyTorch) whose first output is
+ * the class logits {@code (N, C, S, S)} of {@code (N, 3, S, S)} images, or a mask checkpoint of the
+ * built-in MaskRcnnHead ({@link #isInstanceModel}), which predicts the masks of a sample's
+ * ground-truth boxes ({@link #predictInstances}).
  *
  * <p>{@link #predict} resizes each image to the model's {@code S x S} input, as segloss-train's
  * {@code predict} does, runs the batch, and upsamples each image's logits back to its own size
@@ -43,6 +42,7 @@ public final class EvaluationModel implements AutoCloseable {
     private final NDManager manager;
     private final Model model;
     private final Block block;
+    private final MaskModel mask;
     private final ParameterStore store;
     private final List<String> classes;
     private final int numClasses;
@@ -53,6 +53,7 @@ public final class EvaluationModel implements AutoCloseable {
             NDManager manager,
             Model model,
             Block block,
+            MaskModel mask,
             List<String> classes,
             int numClasses,
             int imageSize,
@@ -60,7 +61,8 @@ public final class EvaluationModel implements AutoCloseable {
         this.manager = manager;
         this.model = model;
         this.block = block;
-        this.store = new ParameterStore(manager, false);
+        this.mask = mask;
+        this.store = manager == null ? null : new ParameterStore(manager, false);
         this.classes = classes;
         this.numClasses = numClasses;
         this.imageSize = imageSize;
@@ -68,55 +70,51 @@ public final class EvaluationModel implements AutoCloseable {
     }
 
     /**
-     * Loads a checkpoint folder of segloss-train's semantic task (the built-in PSPNet).
+     * Loads a checkpoint folder of segloss-train: of the semantic task (the built-in PSPNet) or of
+     * the mask task (the built-in MaskRcnnHead).
      *
      * @param checkpoint the folder, e.g. {@code runs/semantic/checkpoints/epoch-0120}
      * @param engine "PyTorch" or "MXNet"
      * @return the model
-     * @throws IllegalArgumentException naming the checkpoint if it is no semantic PSPNet checkpoint
-     *     or lacks parameters
+     * @throws IllegalArgumentException naming the checkpoint if it is no PSPNet or MaskRcnnHead
+     *     checkpoint or lacks parameters
      * @throws IOException if it cannot be read
      */
     public static EvaluationModel checkpoint(Path checkpoint, String engine) throws IOException {
-        if (!Files.isDirectory(checkpoint)
-                || !Files.isRegularFile(checkpoint.resolve(Checkpoints.DESCRIPTION))) {
-            throw new IllegalArgumentException(
-                    "--checkpoint "
-                            + checkpoint
-                            + ": no checkpoint folder (epoch-NNNN with "
-                            + Checkpoints.DESCRIPTION
-                            + ")");
-        }
-        JsonObject description = Checkpoints.description(checkpoint);
-        if (!"semantic".equals(description.get("task").getAsString())) {
-            throw new IllegalArgumentException(
-                    "--checkpoint " + checkpoint + " is not a semantic checkpoint");
-        }
-        JsonObject model = description.getAsJsonObject("model");
-        if (!"PspNet".equals(model.get("name").getAsString())) {
-            throw new IllegalArgumentException(
-                    "--checkpoint "
-                            + checkpoint
-                            + ": a checkpoint of the built-in PSPNet is expected, this one holds "
-                            + model.get("name").getAsString()
-                            + " (evaluate a TorchScript model with --model FILE.pt)");
-        }
-        List<String> classes = new ArrayList<>();
-        JsonArray names = description.getAsJsonArray("classes");
-        names.forEach(name -> classes.add(name.getAsString()));
-        int size = model.get("imageSize").getAsInt();
-        NDManager manager = NDManager.newBaseManager(Device.cpu(), requireEngine(engine));
-        try {
-            PspNet net = new PspNet(classes.size(), model.get("width").getAsInt());
-            net.setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
-            net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, size, size));
-            List<String> missing = Checkpoints.load(checkpoint, net, manager);
-            if (!missing.isEmpty()) {
-                throw new IllegalArgumentException(
-                        "--checkpoint " + checkpoint + " lacks parameters " + missing);
-            }
+        requireEngine(engine);
+        CheckpointModel opened = CheckpointModel.open(checkpoint);
+        if ("mask".equals(opened.task())) {
+            opened.requireModel(
+                    "MaskRcnnHead",
+                    "a mask checkpoint of the built-in MaskRcnnHead is expected",
+                    "");
+            MaskModel mask = MaskModel.load(opened, engine);
             return new EvaluationModel(
-                    manager, null, net, List.copyOf(classes), classes.size(), size, engine);
+                    null,
+                    null,
+                    null,
+                    mask,
+                    opened.classes(),
+                    opened.classes().size(),
+                    opened.modelInt("imageSize"),
+                    engine);
+        }
+        opened.requireTask("semantic")
+                .requireModel(
+                        "PspNet",
+                        "a checkpoint of the built-in PSPNet is expected",
+                        " (evaluate a TorchScript model with --model FILE.pt)");
+        List<String> classes = opened.classes();
+        int size = opened.modelInt("imageSize");
+        NDManager manager = NDManager.newBaseManager(Device.cpu(), engine);
+        try {
+            PspNet net =
+                    opened.load(
+                            new PspNet(classes.size(), opened.modelInt("width")),
+                            manager,
+                            new Shape(1, 3, size, size));
+            return new EvaluationModel(
+                    manager, null, net, null, classes, classes.size(), size, engine);
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
@@ -182,7 +180,14 @@ public final class EvaluationModel implements AutoCloseable {
         int classes = numClasses > 0 ? numClasses : (int) Math.max(1, shape.get(1));
         EvaluationModel loaded =
                 new EvaluationModel(
-                        manager, model, model.getBlock(), null, classes, imageSize, "PyTorch");
+                        manager,
+                        model,
+                        model.getBlock(),
+                        null,
+                        null,
+                        classes,
+                        imageSize,
+                        "PyTorch");
         try {
             Shape expected = new Shape(1, classes, imageSize, imageSize);
             if (!shape.equals(expected)) {
@@ -240,12 +245,53 @@ public final class EvaluationModel implements AutoCloseable {
     }
 
     /**
+     * Returns whether this is a mask checkpoint, which predicts instance masks ({@link
+     * #predictInstances}) rather than class maps.
+     *
+     * @return true for a mask checkpoint
+     */
+    public boolean isInstanceModel() {
+        return mask != null;
+    }
+
+    /**
+     * Returns empty counts for this model's evaluation: with instance scores for a mask checkpoint.
+     *
+     * @return the counts
+     */
+    public EvaluationCounts newCounts() {
+        return mask != null
+                ? EvaluationCounts.forInstances(numClasses)
+                : new EvaluationCounts(numClasses);
+    }
+
+    /**
+     * Predicts the masks of a sample's annotated instances with a mask checkpoint, exactly as
+     * {@code segloss-train predict} does ({@link MaskModel#predict}): the boxes and classes are the
+     * ground truth's.
+     *
+     * @param sample the image and its instances
+     * @param consumer receives each instance's mask and score, in the annotations' order
+     * @throws IllegalStateException if this is no mask checkpoint
+     */
+    public void predictInstances(Sample sample, MaskModel.InstanceConsumer consumer) {
+        if (mask == null) {
+            throw new IllegalStateException("a semantic model predicts no instances");
+        }
+        mask.predict(sample, consumer);
+    }
+
+    /**
      * Predicts the class map of each image at its own size.
      *
      * @param images CHW float RGB images in [0, 1], any sizes
      * @return one {@code height x width} row-major class map per image, in order
+     * @throws IllegalStateException if this is a mask checkpoint
      */
     public List<int[]> predict(List<Picture> images) {
+        if (mask != null) {
+            throw new IllegalStateException("a mask checkpoint predicts no class maps");
+        }
         if (images.isEmpty()) {
             return List.of();
         }
@@ -280,7 +326,12 @@ public final class EvaluationModel implements AutoCloseable {
     /** Frees the model's arrays. */
     @Override
     public void close() {
-        manager.close();
+        if (mask != null) {
+            mask.close();
+        }
+        if (manager != null) {
+            manager.close();
+        }
         if (model != null) {
             model.close();
         }

@@ -1,14 +1,19 @@
 package io.github.segloss.example.eval;
 
+import static java.util.Locale.ROOT;
+
 import io.github.segloss.example.data.DataChecks;
 import io.github.segloss.example.data.DataSources;
 import io.github.segloss.example.data.SampleSource;
+import io.github.segloss.example.train.CheckpointModel;
+import io.github.segloss.example.train.Checkpoints;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -16,7 +21,8 @@ import java.util.function.Consumer;
  * and a value (equal specs open equal models and sources), so that Spark executors open them again
  * from it and cache them per JVM.
  *
- * @param model a segloss-train checkpoint folder, or a TorchScript {@code .pt} file
+ * @param model a segloss-train checkpoint folder (semantic or mask), or a TorchScript {@code .pt}
+ *     file
  * @param data the dataset's root folder
  * @param format "folder", "voc" or "coco"
  * @param split the split evaluated, e.g. "val"
@@ -38,15 +44,20 @@ public record EvaluationSpec(
         long seed)
         implements Serializable {
 
+    /** The formats with instance annotations, which a mask checkpoint needs. */
+    private static final Set<String> INSTANCE_FORMATS = Set.of("coco", "voc");
+
     /**
      * Opens the data: bad samples found as it opens (an image without its mask) are skipped and
      * reported to {@code badSamples}.
      *
      * @param badSamples receives one line per sample skipped at opening
      * @return the source
-     * @throws IllegalArgumentException if the data is missing or bad as a whole
+     * @throws IllegalArgumentException if the data is missing or bad as a whole, or has no
+     *     instances for a mask checkpoint
      */
     public SampleSource openSource(Consumer<String> badSamples) {
+        requireInstanceFormat();
         DataChecks checks =
                 DataChecks.of(
                         maxImagePixels,
@@ -84,6 +95,28 @@ public record EvaluationSpec(
      */
     public record OpenedData(SampleSource source, EvaluationCounts skipped) {}
 
+    /** Refuses a format without instance annotations for a mask checkpoint, before reading data. */
+    private void requireInstanceFormat() {
+        Path path = Path.of(model);
+        if (INSTANCE_FORMATS.contains(format.toLowerCase(ROOT))
+                || !Files.isRegularFile(path.resolve(Checkpoints.DESCRIPTION))) {
+            return;
+        }
+        String task;
+        try {
+            task = CheckpointModel.open(path).task();
+        } catch (IOException | RuntimeException e) {
+            return; // loading the model reports what is wrong with the checkpoint
+        }
+        if ("mask".equals(task)) {
+            throw new IllegalArgumentException(
+                    "--format "
+                            + format
+                            + ": a mask checkpoint is scored on the annotated instances of coco or"
+                            + " voc data (the head has no detector)");
+        }
+    }
+
     /**
      * Loads the model.
      *
@@ -96,6 +129,7 @@ public record EvaluationSpec(
     public EvaluationModel openModel(int numClasses) throws IOException {
         Path path = Path.of(model);
         if (Files.isDirectory(path)) {
+            requireInstanceFormat();
             return EvaluationModel.checkpoint(path, engine);
         }
         if (!Files.isRegularFile(path)) {

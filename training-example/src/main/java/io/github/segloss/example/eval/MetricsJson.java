@@ -20,6 +20,14 @@ import java.util.List;
  * precision, recall and labelled pixels, the confusion matrix ({@code [true][predicted]}), and the
  * counts: images scored, their pixels, labelled pixels, bad images (with the first lines naming
  * them). A value with nothing to measure (no labelled pixel, an absent class) is {@code null}.
+ *
+ * <p>For a mask checkpoint (counts with {@link InstanceScores}) it holds instead COCOeval's 12
+ * mask-AP stats ({@link #COCO_STATS}: {@code AP, AP50, AP75, APs, APm, APl, AR1, AR10, AR100, ARs,
+ * ARm, ARl}), {@code boundaryAP} (Boundary AP at IoU .50:.05:.95) and {@code boundary}, the same 12
+ * stats with Boundary IoU, {@code meanBoundaryIoU} (the mean instance Boundary IoU), each object
+ * class's {@code ap} and {@code boundaryAp} under {@code classes}, and the counts. The instances'
+ * boxes and classes are the ground truth's (the mask head has no detector), so these numbers are an
+ * upper bound for a full detector with this mask head.
  */
 public final class MetricsJson {
 
@@ -28,6 +36,12 @@ public final class MetricsJson {
 
     private static final Gson GSON =
             new GsonBuilder().setPrettyPrinting().serializeNulls().create();
+
+    /** The names of COCOeval's 12 stats, in its order. */
+    public static final List<String> COCO_STATS =
+            List.of(
+                    "AP", "AP50", "AP75", "APs", "APm", "APl", "AR1", "AR10", "AR100", "ARs", "ARm",
+                    "ARl");
 
     private MetricsJson() {}
 
@@ -46,6 +60,9 @@ public final class MetricsJson {
                             + counts.numClasses()
                             + " classes of the counts, got "
                             + classes.size());
+        }
+        if (counts.instances() != null) {
+            return instances(classes, counts);
         }
         SegmentationReport report =
                 SegmentationReport.builder().setNumClasses(counts.numClasses()).build();
@@ -94,6 +111,45 @@ public final class MetricsJson {
         }
         json.add("confusionMatrix", rows);
         return json;
+    }
+
+    /** The report of a mask checkpoint's counts; classes[0] is the background. */
+    private static JsonObject instances(List<String> classes, EvaluationCounts counts) {
+        InstanceScores.Report report = counts.instances().evaluate();
+        double[] stats = report.maskAp().stats();
+        double[] boundaryStats = report.boundaryAp().stats();
+        JsonObject json = new JsonObject();
+        JsonObject boundary = new JsonObject();
+        for (int i = 0; i < COCO_STATS.size(); i++) {
+            json.add(COCO_STATS.get(i), number(stats[i]));
+            boundary.add(COCO_STATS.get(i), number(boundaryStats[i]));
+        }
+        json.add("boundaryAP", number(boundaryStats[0]));
+        json.add("meanBoundaryIoU", number(report.meanBoundaryIoU()));
+        json.add("boundary", boundary);
+        json.addProperty("boxes", "ground truth");
+        addCounts(json, counts);
+        JsonArray perClass = new JsonArray();
+        double[] ap = report.maskAp().perClassAp();
+        double[] boundaryAp = report.boundaryAp().perClassAp();
+        for (int c = 0; c < ap.length; c++) {
+            JsonObject entry = new JsonObject();
+            entry.addProperty("name", classes.get(c + 1));
+            entry.add("ap", number(ap[c]));
+            entry.add("boundaryAp", number(boundaryAp[c]));
+            perClass.add(entry);
+        }
+        json.add("classes", perClass);
+        return json;
+    }
+
+    private static void addCounts(JsonObject json, EvaluationCounts counts) {
+        json.addProperty("images", counts.images());
+        json.addProperty("pixels", counts.pixels());
+        json.addProperty("badImages", counts.badImages());
+        JsonArray bad = new JsonArray();
+        counts.badLines().forEach(bad::add);
+        json.add("badImageLines", bad);
     }
 
     /**

@@ -1,25 +1,13 @@
 package io.github.segloss.example.train;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.XavierInitializer;
-import com.google.gson.JsonObject;
 import io.github.segloss.example.data.DataChecks;
 import io.github.segloss.example.data.DataSources;
 import io.github.segloss.example.data.Instance;
 import io.github.segloss.example.data.Sample;
 import io.github.segloss.example.data.SampleSource;
-import io.github.segloss.example.model.MaskRcnnHead;
 import io.github.segloss.example.report.Overlay;
 import io.github.segloss.example.report.Palette;
 import io.github.segloss.example.report.SummaryJson;
-import io.github.segloss.target.BilinearResize;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -97,16 +85,12 @@ public final class MaskPrediction {
      * @throws IllegalArgumentException if the checkpoint, the data or the output is not usable
      */
     public int run(Path data, String format, String split, Path output) throws IOException {
-        JsonObject description = Checkpoints.description(checkpoint);
-        JsonObject model = description.getAsJsonObject("model");
-        if (!"MaskRcnnHead".equals(model.get("name").getAsString())) {
-            throw new IllegalArgumentException(
-                    "--checkpoint "
-                            + checkpoint
-                            + ": predict reads mask checkpoints of the built-in"
-                            + " MaskRcnnHead, this one holds "
-                            + model.get("name").getAsString());
-        }
+        CheckpointModel opened =
+                CheckpointModel.open(checkpoint)
+                        .requireModel(
+                                "MaskRcnnHead",
+                                "predict reads mask checkpoints of the built-in MaskRcnnHead",
+                                "");
         String name = format.toLowerCase(Locale.ROOT);
         if (!name.equals("voc") && !name.equals("coco")) {
             throw new IllegalArgumentException(
@@ -137,8 +121,7 @@ public final class MaskPrediction {
         SampleSource source =
                 DataSources.open(
                         name, data, split, 0, 0, DataChecks.of(maxImagePixels, false, line -> {}));
-        List<String> classes = new ArrayList<>();
-        description.getAsJsonArray("classes").forEach(c -> classes.add(c.getAsString()));
+        List<String> classes = opened.classes();
         if (!source.classes().equals(classes)) {
             throw new IllegalArgumentException(
                     "--data "
@@ -148,27 +131,11 @@ public final class MaskPrediction {
                             + " differ from the checkpoint's "
                             + classes);
         }
-        int size = model.get("imageSize").getAsInt();
-        int maskClasses = model.get("maskClasses").getAsInt();
         Prediction.createFolder(output);
         List<Map<String, Object>> images = new ArrayList<>();
         Map<String, String> written = new HashMap<>();
         int instances = 0;
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), engine)) {
-            MaskRcnnHead net = new MaskRcnnHead(maskClasses, model.get("width").getAsInt());
-            net.setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
-            net.initialize(
-                    manager,
-                    DataType.FLOAT32,
-                    new Shape(1, 3, size, size),
-                    new Shape(1, 4),
-                    new Shape(1));
-            List<String> missing = Checkpoints.load(checkpoint, net, manager);
-            if (!missing.isEmpty()) {
-                throw new IllegalArgumentException(
-                        "--checkpoint " + checkpoint + " lacks parameters " + missing);
-            }
-            ParameterStore store = new ParameterStore(manager, false);
+        try (MaskModel net = MaskModel.load(opened, engine)) {
             for (int i = 0; i < source.size(); i++) {
                 Sample sample = source.get(i);
                 String stem = sample.id();
@@ -190,7 +157,7 @@ public final class MaskPrediction {
                     }
                 }
                 InstanceIdMap ids = new InstanceIdMap(sample.height() * sample.width());
-                double[] scores = predict(sample, net, store, manager, size, data, ids);
+                double[] scores = predict(sample, net, data, ids);
                 write(sample, ids.ids(), mask, overlay);
                 images.add(entry(sample, scores, classes, mask, overlay));
                 instances += scores.length;
@@ -222,18 +189,8 @@ public final class MaskPrediction {
      * Pastes the instances of one image into its id map, one at a time (one mask in memory);
      * returns their scores.
      */
-    private static double[] predict(
-            Sample sample,
-            MaskRcnnHead net,
-            ParameterStore store,
-            NDManager parent,
-            int size,
-            Path data,
-            InstanceIdMap ids) {
-        int height = sample.height();
-        int width = sample.width();
-        List<Instance> instances = sample.instances();
-        int rois = instances.size();
+    private static double[] predict(Sample sample, MaskModel net, Path data, InstanceIdMap ids) {
+        int rois = sample.instances().size();
         if (rois > MAX_INSTANCES) {
             throw new IllegalArgumentException(
                     Prediction.oneLine(
@@ -247,47 +204,12 @@ public final class MaskPrediction {
                                     + MAX_INSTANCES));
         }
         double[] scores = new double[rois];
-        if (rois == 0) {
-            return scores;
-        }
-        float[] boxes = new float[4 * rois];
-        float[] scaled = new float[4 * rois];
-        int[] classIds = new int[rois];
-        float sx = (float) size / width;
-        float sy = (float) size / height;
-        for (int r = 0; r < rois; r++) {
-            Instance instance = instances.get(r);
-            System.arraycopy(instance.box(), 0, boxes, 4 * r, 4);
-            for (int c = 0; c < 4; c++) {
-                scaled[4 * r + c] = instance.box()[c] * (c % 2 == 0 ? sx : sy);
-            }
-            classIds[r] = instance.classIndex() - 1;
-        }
-        try (NDManager manager = parent.newSubManager()) {
-            NDArray image = manager.create(sample.image(), new Shape(1, 3, height, width));
-            NDArray resized = BilinearResize.resize(image, size, size, false);
-            if (resized != image) {
-                // resize returns the image itself when it already has the model's size
-                image.close();
-            }
-            NDList input =
-                    new NDList(
-                            resized,
-                            manager.create(scaled, new Shape(rois, 4)),
-                            manager.zeros(new Shape(rois), DataType.INT32));
-            NDArray logits = net.forward(store, input, false).head();
-            NDArray classes = manager.create(classIds, new Shape(rois));
-            PastedInstances.forEach(
-                    logits,
-                    manager.create(boxes, new Shape(rois, 4)),
-                    logits.getShape().get(1) == 1 ? null : classes,
-                    height,
-                    width,
-                    (r, pixels, score) -> {
-                        ids.add(pixels, score);
-                        scores[r] = score;
-                    });
-        }
+        net.predict(
+                sample,
+                (r, pixels, score) -> {
+                    ids.add(pixels, score);
+                    scores[r] = score;
+                });
         return scores;
     }
 

@@ -4,12 +4,8 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.XavierInitializer;
-import com.google.gson.JsonObject;
 import io.github.segloss.example.data.DataChecks;
 import io.github.segloss.example.data.ImageFiles;
 import io.github.segloss.example.model.PspNet;
@@ -79,36 +75,23 @@ public final class Prediction {
      *     output cannot be written, or (for a folder) some images were skipped
      */
     public int run(Path input, Path output) throws IOException {
-        requireCheckpoint(checkpoint);
+        CheckpointModel.requireFolder(checkpoint);
         PredictionFiles files = PredictionFiles.plan(input, output);
-        JsonObject description = Checkpoints.description(checkpoint);
-        if (!"semantic".equals(description.get("task").getAsString())) {
-            throw new IllegalArgumentException(
-                    "--checkpoint " + checkpoint + " is not a semantic checkpoint");
-        }
-        int classes = description.getAsJsonArray("classes").size();
-        JsonObject model = description.getAsJsonObject("model");
-        if (!"PspNet".equals(model.get("name").getAsString())) {
-            throw new IllegalArgumentException(
-                    "--checkpoint "
-                            + checkpoint
-                            + ": predict reads checkpoints of the built-in"
-                            + " PSPNet, this one holds "
-                            + model.get("name").getAsString());
-        }
-        int size = model.get("imageSize").getAsInt();
+        CheckpointModel opened =
+                CheckpointModel.open(checkpoint)
+                        .requireTask("semantic")
+                        .requireModel(
+                                "PspNet", "predict reads checkpoints of the built-in PSPNet", "");
+        int size = opened.modelInt("imageSize");
         createFolder(output);
         int done = 0;
         List<Path> skipped = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), engine)) {
-            PspNet net = new PspNet(classes, model.get("width").getAsInt());
-            net.setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
-            net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, size, size));
-            List<String> missing = Checkpoints.load(checkpoint, net, manager);
-            if (!missing.isEmpty()) {
-                throw new IllegalArgumentException(
-                        "--checkpoint " + checkpoint + " lacks parameters " + missing);
-            }
+            PspNet net =
+                    opened.load(
+                            new PspNet(opened.classes().size(), opened.modelInt("width")),
+                            manager,
+                            new Shape(1, 3, size, size));
             ParameterStore store = new ParameterStore(manager, false);
             for (PredictionFiles.Job job : files.jobs()) {
                 ImageFiles.Rgb picture;
@@ -160,20 +143,7 @@ public final class Prediction {
      * @throws IllegalArgumentException if the path is no checkpoint folder
      */
     public static String task(Path checkpoint) throws IOException {
-        requireCheckpoint(checkpoint);
-        return Checkpoints.description(checkpoint).get("task").getAsString();
-    }
-
-    private static void requireCheckpoint(Path checkpoint) {
-        if (!Files.isDirectory(checkpoint)
-                || !Files.isRegularFile(checkpoint.resolve(Checkpoints.DESCRIPTION))) {
-            throw new IllegalArgumentException(
-                    "--checkpoint "
-                            + checkpoint
-                            + ": no checkpoint folder (epoch-NNNN with "
-                            + Checkpoints.DESCRIPTION
-                            + ")");
-        }
+        return CheckpointModel.open(checkpoint).task();
     }
 
     /** Creates the output folder, or refuses it in one line. */
@@ -260,10 +230,14 @@ public final class Prediction {
     /**
      * The text on one line: control characters (a newline in a file name) are shown as Java's
      * backslash-u escapes, so every message stays the one line that the command promises.
+     *
+     * @param text any text, or null
+     * @return the text without control characters ("null" for null)
      */
-    static String oneLine(String text) {
-        StringBuilder line = new StringBuilder(text.length());
-        text.codePoints()
+    public static String oneLine(String text) {
+        String value = text == null ? "null" : text;
+        StringBuilder line = new StringBuilder(value.length());
+        value.codePoints()
                 .forEach(
                         c -> {
                             if (Character.isISOControl(c)) {

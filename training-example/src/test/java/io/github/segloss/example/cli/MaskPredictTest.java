@@ -12,6 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.segloss.example.SeglossTrain;
@@ -23,6 +24,10 @@ import io.github.segloss.example.model.MaskRcnnHead;
 import io.github.segloss.example.report.Palette;
 import io.github.segloss.example.train.Checkpoints;
 import io.github.segloss.inference.InstanceMasks;
+import io.github.segloss.metric.BoundaryIoU;
+import io.github.segloss.metric.IouType;
+import io.github.segloss.metric.MaskApResult;
+import io.github.segloss.metric.MaskAveragePrecision;
 import io.github.segloss.target.BilinearResize;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -137,11 +142,32 @@ public class MaskPredictTest {
     }
 
     /**
-     * The ids recomputed from the checkpoint: the head's logits on the image resized to 32² with
-     * the boxes scaled alike, {@code InstanceMasks.paste} of them into the boxes at the image's
-     * size, and the higher score (then the lower id) where masks overlap.
+     * The ids recomputed from the checkpoint ({@link #pastedMasks}), the higher score (then the
+     * lower id) where masks overlap.
      */
     private int[] expectedIds(String engine, Sample sample, double[] scores) throws IOException {
+        int[] masks = pastedMasks(engine, sample);
+        int count = sample.instances().size();
+        int plane = sample.height() * sample.width();
+        int[] ids = new int[plane];
+        for (int p = 0; p < plane; p++) {
+            double best = -1;
+            for (int r = 0; r < count; r++) {
+                if (masks[r * plane + p] != 0 && scores[r] > best) {
+                    best = scores[r];
+                    ids[p] = r + 1;
+                }
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * The instance masks recomputed from the checkpoint: the head's logits on the image resized to
+     * 32² with the boxes scaled alike, {@code InstanceMasks.paste} of them into the boxes at the
+     * image's size; R masks of H·W pixels, 0 or 1, one after another.
+     */
+    private int[] pastedMasks(String engine, Sample sample) throws IOException {
         int height = sample.height();
         int width = sample.width();
         List<Instance> instances = sample.instances();
@@ -193,18 +219,147 @@ public class MaskPredictTest {
                             .toType(DataType.INT32, false)
                             .toIntArray();
         }
-        int plane = height * width;
-        int[] ids = new int[plane];
-        for (int p = 0; p < plane; p++) {
-            double best = -1;
+        return masks;
+    }
+
+    @Test(dataProvider = "engines")
+    public void evaluateGivesTheMaskApOfPredictsMasksAndScores(String engine) throws IOException {
+        Path base = Files.createTempDirectory("segloss-mask-evaluate");
+        SeglossTrainTest.Run predicted =
+                predict(
+                        engine,
+                        base.resolve("predicted"),
+                        "--data",
+                        data.toString(),
+                        "--format",
+                        "coco");
+        assertEquals(predicted.code(), 0, predicted.err());
+        SeglossTrainTest.Run evaluated =
+                SeglossTrainTest.run(
+                        "evaluate",
+                        "--checkpoint",
+                        checkpoints.get(engine).toString(),
+                        "--engine",
+                        engine,
+                        "--data",
+                        data.toString(),
+                        "--format",
+                        "coco",
+                        "--output",
+                        base.resolve("evaluated").toString());
+        assertEquals(evaluated.code(), 0, evaluated.err());
+        JsonObject metrics =
+                JsonParser.parseString(Files.readString(base.resolve("evaluated/metrics.json")))
+                        .getAsJsonObject();
+        JsonArray images =
+                JsonParser.parseString(Files.readString(base.resolve("predicted/instances.json")))
+                        .getAsJsonObject()
+                        .getAsJsonArray("images");
+        // the reference, fed here: predict's scores, masks pasted anew, the annotations
+        MaskAveragePrecision segm = new MaskAveragePrecision(3);
+        MaskAveragePrecision boundary =
+                MaskAveragePrecision.builder()
+                        .setNumClasses(3)
+                        .optIouType(IouType.BOUNDARY)
+                        .build();
+        double boundarySum = 0;
+        int boundaryCount = 0;
+        SampleSource source = DataSources.open("coco", data, "val", 0, 0);
+        for (int i = 0; i < source.size(); i++) {
+            Sample sample = source.get(i);
+            int plane = sample.height() * sample.width();
+            int count = sample.instances().size();
+            int[] masks = pastedMasks(engine, sample);
+            JsonArray instances = images.get(i).getAsJsonObject().getAsJsonArray("instances");
+            boolean[][] predictedMasks = new boolean[count][plane];
+            boolean[][] truths = new boolean[count][plane];
+            double[] scores = new double[count];
+            int[] classes = new int[count];
             for (int r = 0; r < count; r++) {
-                if (masks[r * plane + p] != 0 && scores[r] > best) {
-                    best = scores[r];
-                    ids[p] = r + 1;
+                for (int p = 0; p < plane; p++) {
+                    predictedMasks[r][p] = masks[r * plane + p] != 0;
+                    truths[r][p] = sample.instances().get(r).mask()[p] != 0;
+                }
+                scores[r] = instances.get(r).getAsJsonObject().get("score").getAsDouble();
+                classes[r] = sample.instances().get(r).classIndex() - 1;
+                double iou =
+                        BoundaryIoU.of(
+                                truths[r],
+                                predictedMasks[r],
+                                sample.height(),
+                                sample.width(),
+                                0.02);
+                if (!Double.isNaN(iou)) {
+                    boundarySum += iou;
+                    boundaryCount++;
                 }
             }
+            for (MaskAveragePrecision ap : List.of(segm, boundary)) {
+                ap.addImage(
+                        sample.height(),
+                        sample.width(),
+                        predictedMasks,
+                        scores,
+                        classes,
+                        truths,
+                        classes,
+                        new boolean[count]);
+            }
         }
-        return ids;
+        MaskApResult expected = segm.evaluate();
+        MaskApResult expectedBoundary = boundary.evaluate();
+        String[] names = {
+            "AP", "AP50", "AP75", "APs", "APm", "APl", "AR1", "AR10", "AR100", "ARs", "ARm", "ARl"
+        };
+        assertTrue(expected.ap() > 0, "some mask matches its ground truth: " + expected.ap());
+        for (int k = 0; k < names.length; k++) {
+            assertStat(metrics.get(names[k]), expected.stats()[k], names[k]);
+            assertStat(
+                    metrics.getAsJsonObject("boundary").get(names[k]),
+                    expectedBoundary.stats()[k],
+                    "boundary " + names[k]);
+        }
+        assertStat(metrics.get("boundaryAP"), expectedBoundary.ap(), "boundaryAP");
+        assertStat(metrics.get("meanBoundaryIoU"), boundarySum / boundaryCount, "mean BIoU");
+        JsonArray perClass = metrics.getAsJsonArray("classes");
+        assertEquals(perClass.size(), 3);
+        for (int c = 0; c < 3; c++) {
+            JsonObject entry = perClass.get(c).getAsJsonObject();
+            assertEquals(entry.get("name").getAsString(), DataSources.SYNTHETIC_CLASSES.get(c + 1));
+            assertStat(entry.get("ap"), expected.perClassAp()[c], "class " + c + " AP");
+            assertStat(entry.get("boundaryAp"), expectedBoundary.perClassAp()[c], "class " + c);
+        }
+        assertEquals(metrics.get("images").getAsLong(), SIZES.length);
+        assertEquals(metrics.get("badImages").getAsLong(), 0);
+        assertEquals(metrics.get("boxes").getAsString(), "ground truth");
+    }
+
+    /** A metrics.json number: null where the reference is undefined, else the same double. */
+    private static void assertStat(JsonElement actual, double expected, String name) {
+        if (Double.isNaN(expected)) {
+            assertTrue(actual.isJsonNull(), name + " is undefined: null, got " + actual);
+        } else {
+            assertEquals(actual.getAsDouble(), expected, 0.0, name);
+        }
+    }
+
+    @Test
+    public void evaluateWithAMaskCheckpointRefusesDataWithoutInstances() throws IOException {
+        Path output = Files.createTempDirectory("segloss-mask-evaluate-folder").resolve("out");
+        SeglossTrainTest.Run run =
+                SeglossTrainTest.run(
+                        "evaluate",
+                        "--checkpoint",
+                        checkpoints.get("PyTorch").toString(),
+                        "--data",
+                        data.toString(),
+                        "--format",
+                        "folder",
+                        "--output",
+                        output.toString());
+        assertEquals(run.code(), SeglossTrain.USAGE, run.err());
+        String line = ErrorLine.of(run);
+        assertTrue(line.contains("--format folder") && line.contains("coco or voc"), line);
     }
 
     @Test
