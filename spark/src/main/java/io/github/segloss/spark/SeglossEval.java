@@ -3,7 +3,7 @@ package io.github.segloss.spark;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.segloss.example.data.DataChecks;
+import io.github.segloss.example.cli.EvaluationOptions;
 import io.github.segloss.example.eval.EvaluationCounts;
 import io.github.segloss.example.eval.EvaluationSpec;
 import io.github.segloss.example.eval.MetricsJson;
@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,6 +35,11 @@ import picocli.CommandLine.Option;
                     + " image's own size, and write OUTPUT/metrics.json: mIoU, pixel accuracy,"
                     + " per-class IoU, Dice, precision and recall, the confusion matrix and the"
                     + " counts.",
+            "",
+            "A mask checkpoint (segloss-train mask) is scored on coco or voc data: each"
+                    + " annotated instance's mask is predicted on its ground-truth box (an upper"
+                    + " bound for a full detector), and metrics.json holds the 12 COCO mask-AP"
+                    + " stats, per-class AP, Boundary AP and the mean instance Boundary IoU.",
             "",
             "Embedded Spark on every core (local[*]) unless --master or spark-submit names a"
                     + " cluster. A bad image is reported in one line, skipped and counted."
@@ -55,6 +61,8 @@ public final class SeglossEval implements Callable<Integer> {
 
     /** Exit code for a Spark job that failed for another reason. */
     public static final int FAILED = 1;
+
+    @Mixin EvaluationOptions options;
 
     @Option(
             names = "--model",
@@ -95,66 +103,6 @@ public final class SeglossEval implements Callable<Integer> {
             paramLabel = "N",
             description = "partitions of the dataset (default: Spark's default parallelism)")
     Integer partitions;
-
-    @Option(
-            names = "--output",
-            paramLabel = "DIR",
-            defaultValue = "evaluation",
-            description = "folder for metrics.json (default: ${DEFAULT-VALUE})")
-    Path output;
-
-    @Option(
-            names = "--predictions",
-            paramLabel = "DIR",
-            description =
-                    "folder (shared by the executors) for ID.png (class ids) and ID-overlay.png"
-                            + " per image")
-    Path predictions;
-
-    @Option(names = "--fail-on-bad", description = "stop at the first bad image, with exit code 2")
-    boolean failOnBad;
-
-    @Option(
-            names = "--split",
-            defaultValue = "val",
-            description = "the split to score (default: ${DEFAULT-VALUE})")
-    String split;
-
-    @Option(
-            names = "--engine",
-            defaultValue = "PyTorch",
-            description = "PyTorch or MXNet, for a checkpoint (default: ${DEFAULT-VALUE})")
-    String engine;
-
-    @Option(
-            names = "--batch-size",
-            defaultValue = "8",
-            description = "images predicted at once per task (default: ${DEFAULT-VALUE})")
-    int batchSize;
-
-    @Option(
-            names = "--image-size",
-            defaultValue = "64",
-            description = "input side of a TorchScript model (default: ${DEFAULT-VALUE})")
-    int imageSize;
-
-    @Option(
-            names = "--max-image-pixels",
-            defaultValue = "" + DataChecks.DEFAULT_MAX_IMAGE_PIXELS,
-            description = "refuse larger images, from their header (default: ${DEFAULT-VALUE})")
-    long maxImagePixels;
-
-    @Option(
-            names = "--val-fraction",
-            defaultValue = "0.2",
-            description = "split of a folder dataset without lists (default: ${DEFAULT-VALUE})")
-    double valFraction;
-
-    @Option(
-            names = "--seed",
-            defaultValue = "42",
-            description = "seed of that split (default: ${DEFAULT-VALUE})")
-    long seed;
 
     /** The test hook of {@link SparkEvaluation.Settings#failFirstAttemptOf}; hidden. */
     @Option(names = "--test-fail-first-attempt-of", hidden = true, defaultValue = "-1")
@@ -241,30 +189,20 @@ public final class SeglossEval implements Callable<Integer> {
         if (partitions != null && partitions < 1) {
             throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
         }
-        EvaluationSpec spec =
-                new EvaluationSpec(
-                        model,
-                        data,
-                        format,
-                        split,
-                        engine,
-                        imageSize,
-                        maxImagePixels,
-                        valFraction,
-                        seed);
+        EvaluationSpec spec = options.spec(model, data, format);
         SparkEvaluation.Settings settings =
                 new SparkEvaluation.Settings(
                         partitions == null ? 0 : partitions,
-                        batchSize,
-                        failOnBad,
-                        output,
-                        predictions,
+                        options.batchSize(),
+                        options.failOnBad(),
+                        options.output(),
+                        options.predictions(),
                         failFirstAttemptOf);
         PrintStream err = System.err;
         try (JavaSparkContext spark = SparkContexts.start(master)) {
             spark.setLogLevel("WARN");
             EvaluationCounts counts = SparkEvaluation.run(spark, spec, settings, err);
-            Path metrics = output.resolve(MetricsJson.FILE);
+            Path metrics = options.output().resolve(MetricsJson.FILE);
             JsonObject json = JsonParser.parseString(Files.readString(metrics)).getAsJsonObject();
             JsonElement meanIoU = json.get("mIoU");
             JsonElement maskAp = json.get("AP");

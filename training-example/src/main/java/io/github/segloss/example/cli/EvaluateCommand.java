@@ -1,6 +1,5 @@
 package io.github.segloss.example.cli;
 
-import io.github.segloss.example.data.DataChecks;
 import io.github.segloss.example.eval.Evaluation;
 import io.github.segloss.example.eval.EvaluationCounts;
 import io.github.segloss.example.eval.EvaluationModel;
@@ -12,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,13 +41,20 @@ import picocli.CommandLine.Option;
         })
 public final class EvaluateCommand implements Callable<Integer> {
 
+    @Mixin EvaluationOptions options;
+
     @Option(
             names = {"--model", "--checkpoint"},
             required = true,
+            paramLabel = "PATH",
             description = "checkpoint folder (e.g. runs/semantic/checkpoints/epoch-0120) or .pt")
     String model;
 
-    @Option(names = "--data", required = true, description = "the dataset's root folder")
+    @Option(
+            names = "--data",
+            required = true,
+            paramLabel = "PATH",
+            description = "the dataset's root folder")
     String data;
 
     @Option(
@@ -56,70 +63,13 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "folder, voc or coco (default: ${DEFAULT-VALUE})")
     String format;
 
-    @Option(
-            names = "--split",
-            defaultValue = "val",
-            description = "the split to score (default: ${DEFAULT-VALUE})")
-    String split;
-
-    @Option(
-            names = "--output",
-            defaultValue = "evaluation",
-            description = "folder for metrics.json (default: ${DEFAULT-VALUE})")
-    Path output;
-
-    @Option(
-            names = "--predictions",
-            description = "folder for NAME.png (class ids) and NAME-overlay.png per image")
-    Path predictions;
-
-    @Option(names = "--fail-on-bad", description = "stop at the first bad image (exit code 2)")
-    boolean failOnBad;
-
-    @Option(
-            names = "--engine",
-            defaultValue = "PyTorch",
-            description = "PyTorch or MXNet (default: ${DEFAULT-VALUE})")
-    String engine;
-
-    @Option(
-            names = "--batch-size",
-            defaultValue = "8",
-            description = "images predicted at once (default: ${DEFAULT-VALUE})")
-    int batchSize;
-
-    @Option(
-            names = "--image-size",
-            defaultValue = "64",
-            description = "input side of a TorchScript model (default: ${DEFAULT-VALUE})")
-    int imageSize;
-
-    @Option(
-            names = "--max-image-pixels",
-            defaultValue = "" + DataChecks.DEFAULT_MAX_IMAGE_PIXELS,
-            description = "refuse larger images, from their header (default: ${DEFAULT-VALUE})")
-    long maxImagePixels;
-
-    @Option(
-            names = "--val-fraction",
-            defaultValue = "0.2",
-            description = "split of a folder dataset without lists (default: ${DEFAULT-VALUE})")
-    double valFraction;
-
-    @Option(
-            names = "--seed",
-            defaultValue = "42",
-            description = "seed of that split (default: ${DEFAULT-VALUE})")
-    long seed;
-
     /**
      * The options as a spec.
      *
      * @return the spec
      */
     EvaluationSpec spec() {
-        return new EvaluationSpec(
-                model, data, format, split, engine, imageSize, maxImagePixels, valFraction, seed);
+        return options.spec(model, data, format);
     }
 
     /** {@inheritDoc} */
@@ -128,7 +78,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         EvaluationSpec spec = spec();
         EvaluationSpec.OpenedData data =
                 spec.openData(line -> System.err.println("segloss-train: skipped " + line));
-        if (failOnBad && data.skipped().badImages() > 0) {
+        if (options.failOnBad() && data.skipped().badImages() > 0) {
             throw new IllegalArgumentException(
                     "bad image (--fail-on-bad): " + data.skipped().badLines().get(0));
         }
@@ -137,17 +87,19 @@ public final class EvaluateCommand implements Callable<Integer> {
         try (EvaluationModel loaded = spec.openModel(classes.size())) {
             counts = loaded.newCounts().merge(data.skipped());
             PredictionFolder folder =
-                    predictions == null ? null : new PredictionFolder(predictions, "local");
+                    options.predictions() == null
+                            ? null
+                            : new PredictionFolder(options.predictions(), "local");
             new Evaluation(
                             loaded,
                             data.source(),
-                            batchSize,
-                            failOnBad,
+                            options.batchSize(),
+                            options.failOnBad(),
                             folder,
                             line -> System.err.println("segloss-train: skipped " + line))
                     .score(IntStream.range(0, data.source().size()).iterator(), counts);
         }
-        Path file = MetricsJson.write(output, classes, counts);
+        Path file = MetricsJson.write(options.output(), classes, counts);
         System.out.println(
                 "scored "
                         + counts.images()
