@@ -10,8 +10,13 @@ import io.github.segloss.metric.MaskApResult;
 import io.github.segloss.metric.MaskAveragePrecision;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.Arrays;
 import java.util.List;
 import org.testng.annotations.DataProvider;
 import org.testng.annotations.Factory;
@@ -112,6 +117,92 @@ public class MaskAveragePrecisionTest extends EngineTest {
         MaskApResult result = merged.evaluate();
         assertEquals(result.stats(), expected.stats(), c.name() + " serialized and merged");
         assertEquals(result.perClassAp(), expected.perClassAp(), c.name() + " serialized");
+    }
+
+    /**
+     * A stream whose state addImage could not have built (another class count, an image of another
+     * class count, matches whose rows do not fit their scores, scores out of order, a negative
+     * ground-truth count) is refused when read, naming what is wrong, instead of giving numbers.
+     */
+    @Test
+    public void aTamperedSerializedEvaluationIsRefused() throws Exception {
+        ReferenceCase c = (ReferenceCase) cocoCases()[0][0];
+        MaskAveragePrecision ap = MaskApCases.evaluation(c);
+        for (MaskApCases.Image image : MaskApCases.images(c)) {
+            image.addTo(ap, manager);
+        }
+        assertEquals(roundTrip(ap).evaluate().stats(), ap.evaluate().stats(), "untouched");
+        Field numClasses = MaskAveragePrecision.class.getDeclaredField("numClasses");
+        numClasses.setAccessible(true);
+        numClasses.setInt(ap, ap.getNumClasses() + 1);
+        assertRefused(ap, "numClasses = " + ap.getNumClasses());
+        numClasses.setInt(ap, 0);
+        assertRefused(ap, "numClasses must be at least 1");
+        numClasses.setInt(ap, MaskApCases.evaluation(c).getNumClasses());
+
+        Field imagesField = MaskAveragePrecision.class.getDeclaredField("images");
+        imagesField.setAccessible(true);
+        @SuppressWarnings("unchecked")
+        List<Object[][]> images = (List<Object[][]>) imagesField.get(ap);
+        Object[][] first = images.get(0);
+        Object matches = null;
+        for (Object[] byArea : first) {
+            for (Object m : byArea) {
+                if (m != null && ((double[]) accessor(m, "scores")).length >= 2) {
+                    matches = m;
+                }
+            }
+        }
+        assertTrue(matches != null, "the first image has a class with two detections");
+        Constructor<?> make =
+                matches.getClass()
+                        .getDeclaredConstructor(
+                                double[].class, boolean[][].class, boolean[][].class, int.class);
+        make.setAccessible(true);
+        double[] scores = (double[]) accessor(matches, "scores");
+        boolean[][] matched = (boolean[][]) accessor(matches, "matched");
+        boolean[][] ignored = (boolean[][]) accessor(matches, "ignored");
+        int gtCount = (int) accessor(matches, "gtCount");
+        double[] ascending = scores.clone();
+        ascending[0] = scores[1] - 1;
+        boolean[][] shortRows = matched.clone();
+        shortRows[3] = new boolean[scores.length - 1];
+        Object[] badMatches = {
+            make.newInstance(scores, matched, ignored, -1),
+            make.newInstance(ascending, matched, ignored, gtCount),
+            make.newInstance(scores, shortRows, ignored, gtCount),
+            make.newInstance(scores, matched, new boolean[2][scores.length], gtCount)
+        };
+        for (Object bad : badMatches) {
+            Object[][] tampered = (Object[][]) first.clone();
+            for (int k = 0; k < tampered.length; k++) {
+                Object[] byArea = tampered[k].clone();
+                for (int a = 0; a < byArea.length; a++) {
+                    if (byArea[a] == matches) {
+                        byArea[a] = bad;
+                    }
+                }
+                tampered[k] = byArea;
+            }
+            images.set(0, tampered);
+            assertRefused(ap, "impossible matches");
+        }
+        Object[][] fewerClasses = Arrays.copyOf(first, first.length - 1);
+        images.set(0, fewerClasses);
+        assertRefused(ap, "must hold numClasses");
+        images.set(0, first);
+        assertEquals(roundTrip(ap).evaluate().stats(), ap.evaluate().stats(), "restored");
+    }
+
+    private static Object accessor(Object record, String name) throws Exception {
+        Method method = record.getClass().getDeclaredMethod(name);
+        method.setAccessible(true);
+        return method.invoke(record);
+    }
+
+    private static void assertRefused(MaskAveragePrecision ap, String message) {
+        InvalidObjectException e = expectThrows(InvalidObjectException.class, () -> roundTrip(ap));
+        assertTrue(e.getMessage().contains(message), e.getMessage());
     }
 
     private static MaskAveragePrecision roundTrip(MaskAveragePrecision ap) throws Exception {

@@ -4,6 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.segloss.target.MaskBoundary;
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -90,6 +93,92 @@ public final class MaskAveragePrecision implements Serializable {
         this.numClasses = numClasses;
         this.iouType = iouType;
         this.dilationRatio = dilationRatio;
+    }
+
+    /**
+     * Reads a serialized evaluation and checks that its state is one that {@link #addImage} could
+     * have built, so that a corrupt or hand-made stream is refused instead of giving wrong numbers
+     * or failing later in {@link #evaluate()}.
+     *
+     * @param in the stream
+     * @throws InvalidObjectException naming the field whose value is impossible
+     * @throws IOException if the stream cannot be read
+     * @throws ClassNotFoundException if a class of the stream is missing
+     */
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        if (numClasses < 1 || iouType == null || images == null) {
+            throw new InvalidObjectException(
+                    "MaskAveragePrecision: numClasses must be at least 1 and iouType and images"
+                            + " set, got numClasses "
+                            + numClasses
+                            + ", iouType "
+                            + iouType);
+        }
+        if (!(dilationRatio >= 0) || !Double.isFinite(dilationRatio)) {
+            throw new InvalidObjectException(
+                    "MaskAveragePrecision: dilationRatio must be finite and >= 0, got "
+                            + dilationRatio);
+        }
+        for (int n = 0; n < images.size(); n++) {
+            CocoMatches[][] image = images.get(n);
+            if (image == null || image.length != numClasses) {
+                throw new InvalidObjectException(
+                        "MaskAveragePrecision: image "
+                                + n
+                                + " must hold numClasses = "
+                                + numClasses
+                                + " classes, got "
+                                + (image == null ? "null" : image.length));
+            }
+            for (int c = 0; c < numClasses; c++) {
+                requireMatches(image[c], n, c);
+            }
+        }
+    }
+
+    private static void requireMatches(CocoMatches[] byArea, int image, int classId)
+            throws InvalidObjectException {
+        String where = "MaskAveragePrecision: image " + image + ", class " + classId;
+        if (byArea == null || byArea.length != AREAS.length) {
+            throw new InvalidObjectException(where + " must hold " + AREAS.length + " area ranges");
+        }
+        int maxDetections = MAX_DETS[MAX_DETS.length - 1];
+        for (CocoMatches matches : byArea) {
+            if (matches == null) {
+                continue; // no detection and no ground truth
+            }
+            double[] scores = matches.scores();
+            boolean consistent =
+                    scores != null
+                            && scores.length <= maxDetections
+                            && matches.gtCount() >= 0
+                            && rows(matches.matched(), scores.length)
+                            && rows(matches.ignored(), scores.length);
+            for (int d = 0; consistent && d < scores.length; d++) {
+                consistent = Double.isFinite(scores[d]) && (d == 0 || scores[d] <= scores[d - 1]);
+            }
+            if (!consistent) {
+                throw new InvalidObjectException(
+                        where
+                                + " has impossible matches: at most "
+                                + maxDetections
+                                + " finite scores in descending order, one row per IoU threshold"
+                                + " of their length, and a ground-truth count >= 0");
+            }
+        }
+    }
+
+    private static boolean rows(boolean[][] flags, int detections) {
+        if (flags == null || flags.length != IOU_THRESHOLDS.length) {
+            return false;
+        }
+        for (boolean[] row : flags) {
+            if (row == null || row.length != detections) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
