@@ -18,7 +18,9 @@ import java.util.List;
  * <p>Semantic mask: crowd regions ({@code iscrowd = 1}) are painted 255 (ignore) first; then the
  * other annotations are painted by decreasing mask area (ties in file order), so a small object
  * lying on a large one stays visible. Instances: the non-crowd annotations with a non-empty mask,
- * in file order, boxed by their masks (the file's {@code bbox} is not used).
+ * in file order, boxed by their masks (the file's {@code bbox} is not used). The crowd regions with
+ * a non-empty mask are the sample's {@link Sample#crowds} (for COCO mask AP, which ignores
+ * detections on them; training does not read them).
  *
  * <p>Polygon vertices outside the image are clipped, as pycocotools does (it rasterises the polygon
  * clipped to the image); coordinates that are not finite numbers are a bad annotation. A {@code
@@ -166,11 +168,16 @@ final class CocoSource implements SampleSource {
         int width = entry.width();
         int[] semantic = new int[height * width];
         List<Instance> instances = new ArrayList<>();
+        List<Instance> crowds = new ArrayList<>();
         List<Painted> objects = new ArrayList<>();
         for (CocoIndex.Annotation annotation : annotations.get(position)) {
             byte[] mask = annotation.segmentation().rasterize(height, width);
             if (annotation.crowd()) {
                 paint(semantic, mask, Sample.IGNORE);
+                Instance crowd = Instance.ofMask(annotation.classIndex(), mask, width);
+                if (crowd != null) {
+                    crowds.add(crowd);
+                }
                 continue;
             }
             Instance instance = Instance.ofMask(annotation.classIndex(), mask, width);
@@ -187,7 +194,7 @@ final class CocoSource implements SampleSource {
         int slash = name.lastIndexOf('/');
         int dot = name.lastIndexOf('.');
         String id = name.substring(slash + 1, dot > slash + 1 ? dot : name.length());
-        return new Sample(id, height, width, image.chw(), semantic, instances);
+        return new Sample(id, height, width, image.chw(), semantic, instances, crowds);
     }
 
     private record Painted(int classIndex, byte[] mask, int area) {}

@@ -14,9 +14,17 @@ import java.util.List;
  * @param semantic {@code height * width} class indices in {@code [0, classes.size())} or {@link
  *     #IGNORE}
  * @param instances the objects, possibly none
+ * @param crowds the crowd regions (COCO's {@code iscrowd = 1}), possibly none: not objects to learn
+ *     or predict, but ground truth that COCOeval's matching ignores detections on
  */
 public record Sample(
-        String id, int height, int width, float[] image, int[] semantic, List<Instance> instances) {
+        String id,
+        int height,
+        int width,
+        float[] image,
+        int[] semantic,
+        List<Instance> instances,
+        List<Instance> crowds) {
 
     /** The semantic label of a pixel that adds nothing to a loss or metric. */
     public static final int IGNORE = 255;
@@ -42,7 +50,32 @@ public record Sample(
         for (Instance instance : instances) {
             requireLength(id, "instance mask", instance.mask().length, pixels);
         }
+        for (Instance crowd : crowds) {
+            requireLength(id, "crowd mask", crowd.mask().length, pixels);
+        }
         instances = List.copyOf(instances);
+        crowds = List.copyOf(crowds);
+    }
+
+    /**
+     * Creates a sample without crowd regions.
+     *
+     * @param id a name of the sample, unique within its source
+     * @param height the height in pixels
+     * @param width the width in pixels
+     * @param image CHW float RGB in [0, 1]
+     * @param semantic class indices or {@link #IGNORE}
+     * @param instances the objects, possibly none
+     * @throws IllegalArgumentException if a size is not positive or an array has the wrong length
+     */
+    public Sample(
+            String id,
+            int height,
+            int width,
+            float[] image,
+            int[] semantic,
+            List<Instance> instances) {
+        this(id, height, width, image, semantic, instances, List.of());
     }
 
     private static void requireLength(String id, String name, int actual, int expected) {

@@ -119,6 +119,14 @@ public final class Evaluation {
         }
     }
 
+    private static boolean[] binary(byte[] mask) {
+        boolean[] values = new boolean[mask.length];
+        for (int p = 0; p < mask.length; p++) {
+            values[p] = mask[p] != 0;
+        }
+        return values;
+    }
+
     private void scoreBatch(List<Sample> batch, List<Integer> indices, EvaluationCounts counts)
             throws IOException {
         if (!model.isInstanceModel()) {
@@ -132,12 +140,12 @@ public final class Evaluation {
 
     /**
      * Scores the instances of one sample: each annotated instance's mask predicted on its
-     * ground-truth box, against its ground-truth mask.
+     * ground-truth box, against its ground-truth mask, with the sample's crowd regions as crowd
+     * ground truths.
      */
     private void scoreInstances(int index, Sample sample, EvaluationCounts counts) {
         List<Instance> instances = sample.instances();
         int rois = instances.size();
-        int plane = sample.height() * sample.width();
         boolean[][] predicted = new boolean[rois][];
         double[] scores = new double[rois];
         int[] classIds = new int[rois];
@@ -151,17 +159,26 @@ public final class Evaluation {
         for (int r = 0; r < rois; r++) {
             Instance instance = instances.get(r);
             classIds[r] = instance.classIndex() - 1;
-            byte[] mask = instance.mask();
-            boolean[] truth = new boolean[plane];
-            for (int p = 0; p < plane; p++) {
-                truth[p] = mask[p] != 0;
-            }
-            truths[r] = truth;
+            truths[r] = binary(instance.mask());
+        }
+        List<Instance> crowds = sample.crowds();
+        boolean[][] crowdMasks = new boolean[crowds.size()][];
+        int[] crowdClasses = new int[crowds.size()];
+        for (int k = 0; k < crowds.size(); k++) {
+            crowdMasks[k] = binary(crowds.get(k).mask());
+            crowdClasses[k] = crowds.get(k).classIndex() - 1;
         }
         counts.addInstances(
                 index,
                 new InstanceScores.Predicted(
-                        sample.height(), sample.width(), predicted, scores, classIds, truths));
+                        sample.height(),
+                        sample.width(),
+                        predicted,
+                        scores,
+                        classIds,
+                        truths,
+                        crowdMasks,
+                        crowdClasses));
     }
 
     private void scoreBatch(List<Sample> batch, EvaluationCounts counts) throws IOException {

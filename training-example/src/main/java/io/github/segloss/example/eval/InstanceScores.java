@@ -15,7 +15,8 @@ import java.util.TreeMap;
  * The instance part of an evaluation's counts (a mask checkpoint): for each image scored, its
  * COCOeval matches for mask AP ({@link MaskAveragePrecision}, segm) and for Boundary AP ({@link
  * IouType#BOUNDARY}), and the Boundary IoU of each instance's predicted mask with its ground truth
- * (dilation ratio {@value MaskBoundary#DEFAULT_DILATION_RATIO}).
+ * (dilation ratio {@value MaskBoundary#DEFAULT_DILATION_RATIO}). The image's crowd regions are
+ * ground truths with iscrowd set, as COCOeval takes them: a detection that matches one is ignored.
  *
  * <p>The images are kept by their index in the dataset, and {@link #evaluate} adds them in index
  * order: COCOeval's accumulation depends on the order of images (ties of scores between images,
@@ -61,7 +62,7 @@ public final class InstanceScores implements Serializable {
 
     /**
      * The instances of one image: the predicted mask of each ground-truth instance (on its
-     * ground-truth box) and the ground truth.
+     * ground-truth box) and the ground truth, with the image's crowd regions.
      *
      * @param height the image height H
      * @param width the image width W
@@ -69,6 +70,9 @@ public final class InstanceScores implements Serializable {
      * @param scores the R predictions' scores
      * @param classIds the R instances' object classes in {@code [0, C)}
      * @param truths the R ground-truth masks, H·W pixels row-major
+     * @param crowdMasks the image's crowd regions (ground truths with iscrowd), H·W pixels each:
+     *     COCOeval ignores a detection that matches one instead of counting it as a false positive
+     * @param crowdClasses the crowd regions' object classes in {@code [0, C)}
      */
     public record Predicted(
             int height,
@@ -76,7 +80,30 @@ public final class InstanceScores implements Serializable {
             boolean[][] predicted,
             double[] scores,
             int[] classIds,
-            boolean[][] truths) {}
+            boolean[][] truths,
+            boolean[][] crowdMasks,
+            int[] crowdClasses) {
+
+        /**
+         * The instances of an image without crowd regions.
+         *
+         * @param height the image height H
+         * @param width the image width W
+         * @param predicted the R predicted masks
+         * @param scores the R predictions' scores
+         * @param classIds the R instances' object classes
+         * @param truths the R ground-truth masks
+         */
+        public Predicted(
+                int height,
+                int width,
+                boolean[][] predicted,
+                double[] scores,
+                int[] classIds,
+                boolean[][] truths) {
+            this(height, width, predicted, scores, classIds, truths, new boolean[0][], new int[0]);
+        }
+    }
 
     /**
      * Adds one image.
@@ -98,6 +125,20 @@ public final class InstanceScores implements Serializable {
                             + "), got "
                             + truths.length);
         }
+        int crowds = image.crowdMasks().length;
+        if (image.crowdClasses().length != crowds) {
+            throw new IllegalArgumentException(
+                    "crowdClasses must have one class per crowd mask ("
+                            + crowds
+                            + "), got "
+                            + image.crowdClasses().length);
+        }
+        boolean[][] groundTruths = Arrays.copyOf(truths, truths.length + crowds);
+        System.arraycopy(image.crowdMasks(), 0, groundTruths, truths.length, crowds);
+        int[] groundTruthClasses = Arrays.copyOf(image.classIds(), truths.length + crowds);
+        System.arraycopy(image.crowdClasses(), 0, groundTruthClasses, truths.length, crowds);
+        boolean[] crowdFlags = new boolean[truths.length + crowds];
+        Arrays.fill(crowdFlags, truths.length, crowdFlags.length, true);
         MaskAveragePrecision segm = new MaskAveragePrecision(numClasses);
         MaskAveragePrecision boundary = boundaryAp();
         for (MaskAveragePrecision ap : List.of(segm, boundary)) {
@@ -107,9 +148,9 @@ public final class InstanceScores implements Serializable {
                     predicted,
                     image.scores(),
                     image.classIds(),
-                    truths,
-                    image.classIds(),
-                    new boolean[truths.length]);
+                    groundTruths,
+                    groundTruthClasses,
+                    crowdFlags);
         }
         double[] ious = new double[predicted.length];
         int defined = 0;

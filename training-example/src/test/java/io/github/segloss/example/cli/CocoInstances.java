@@ -78,6 +78,21 @@ final class CocoInstances {
      * @throws IOException if a file cannot be written
      */
     static Path write(Path root, List<Sample> samples) throws IOException {
+        return write(root, samples, false);
+    }
+
+    /**
+     * Writes the samples as a COCO dataset, optionally with a crowd region of each object class
+     * over each whole image.
+     *
+     * @param root the dataset folder
+     * @param samples the samples
+     * @param crowds whether each image gets, per object class, an {@code iscrowd = 1} annotation
+     *     covering it
+     * @return root
+     * @throws IOException if a file cannot be written
+     */
+    static Path write(Path root, List<Sample> samples, boolean crowds) throws IOException {
         Files.createDirectories(root.resolve("val"));
         Files.createDirectories(root.resolve("annotations"));
         JsonArray images = new JsonArray();
@@ -113,6 +128,17 @@ final class CocoInstances {
                 annotation.add(
                         "segmentation", rle(instance.mask(), sample.height(), sample.width()));
                 annotations.add(annotation);
+            }
+            for (int c = 1; crowds && c < classes.size(); c++) {
+                byte[] everywhere = new byte[sample.height() * sample.width()];
+                java.util.Arrays.fill(everywhere, (byte) 1);
+                JsonObject crowd = new JsonObject();
+                crowd.addProperty("id", annotationId++);
+                crowd.addProperty("image_id", i + 1);
+                crowd.addProperty("category_id", c);
+                crowd.addProperty("iscrowd", 1);
+                crowd.add("segmentation", rle(everywhere, sample.height(), sample.width()));
+                annotations.add(crowd);
             }
         }
         JsonObject json = new JsonObject();

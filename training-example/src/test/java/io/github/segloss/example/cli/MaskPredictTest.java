@@ -222,9 +222,18 @@ public class MaskPredictTest {
         return masks;
     }
 
+    /**
+     * evaluate's mask AP equals COCOeval's (segloss's {@link MaskAveragePrecision}) fed here from
+     * predict's scores, the masks pasted anew and the annotations, on a dataset where each image
+     * also has a crowd region of each class over the whole image: a detection that matches no
+     * object of its class is ignored, as COCOeval ignores it, not counted as a false positive.
+     */
     @Test(dataProvider = "engines")
     public void evaluateGivesTheMaskApOfPredictsMasksAndScores(String engine) throws IOException {
         Path base = Files.createTempDirectory("segloss-mask-evaluate");
+        Path data =
+                CocoInstances.write(
+                        Files.createTempDirectory("segloss-mask-coco-crowd"), samples, true);
         SeglossTrainTest.Run predicted =
                 predict(
                         engine,
@@ -294,6 +303,16 @@ public class MaskPredictTest {
                     boundaryCount++;
                 }
             }
+            assertEquals(sample.crowds().size(), 3, "a crowd region of each class per image");
+            boolean[][] groundTruths = java.util.Arrays.copyOf(truths, count + 3);
+            int[] groundTruthClasses = java.util.Arrays.copyOf(classes, count + 3);
+            boolean[] crowd = new boolean[count + 3];
+            for (int c = 0; c < 3; c++) {
+                groundTruths[count + c] = new boolean[plane];
+                java.util.Arrays.fill(groundTruths[count + c], true);
+                groundTruthClasses[count + c] = c;
+                crowd[count + c] = true;
+            }
             for (MaskAveragePrecision ap : List.of(segm, boundary)) {
                 ap.addImage(
                         sample.height(),
@@ -301,12 +320,13 @@ public class MaskPredictTest {
                         predictedMasks,
                         scores,
                         classes,
-                        truths,
-                        classes,
-                        new boolean[count]);
+                        groundTruths,
+                        groundTruthClasses,
+                        crowd);
             }
         }
         MaskApResult expected = segm.evaluate();
+
         MaskApResult expectedBoundary = boundary.evaluate();
         String[] names = {
             "AP", "AP50", "AP75", "APs", "APm", "APl", "AR1", "AR10", "AR100", "ARs", "ARm", "ARl"

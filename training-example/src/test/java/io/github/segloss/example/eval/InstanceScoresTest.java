@@ -53,6 +53,76 @@ public class InstanceScoresTest {
         return MetricsJson.of(List.of("background", "a"), counts);
     }
 
+    /**
+     * A crowd region is a ground truth with iscrowd: image 1's prediction misses its object but
+     * lies in a crowd region of its class, so COCOeval ignores it instead of counting a false
+     * positive, and the AP is that of COCOeval fed with the crowd flag.
+     */
+    @Test
+    public void aDetectionInACrowdRegionIsIgnoredNotAFalsePositive() {
+        EvaluationCounts withCrowd = EvaluationCounts.forInstances(2);
+        EvaluationCounts withoutCrowd = EvaluationCounts.forInstances(2);
+        MaskAveragePrecision reference = new MaskAveragePrecision(1);
+        for (int index = 0; index < 2; index++) {
+            boolean[] truth = square(0, 0);
+            boolean[] predicted = index == 0 ? square(0, 0) : square(4, 4);
+            boolean[][] crowds = index == 0 ? new boolean[0][] : new boolean[][] {square(4, 4)};
+            int[] crowdClasses = index == 0 ? new int[0] : new int[] {0};
+            double[] scores = {index == 0 ? 0.5 : 0.9};
+            withCrowd.addInstances(
+                    index,
+                    new InstanceScores.Predicted(
+                            SIDE,
+                            SIDE,
+                            new boolean[][] {predicted},
+                            scores,
+                            new int[] {0},
+                            new boolean[][] {truth},
+                            crowds,
+                            crowdClasses));
+            withoutCrowd.addInstances(
+                    index,
+                    new InstanceScores.Predicted(
+                            SIDE,
+                            SIDE,
+                            new boolean[][] {predicted},
+                            scores,
+                            new int[] {0},
+                            new boolean[][] {truth}));
+            boolean[][] groundTruths =
+                    index == 0 ? new boolean[][] {truth} : new boolean[][] {truth, square(4, 4)};
+            reference.addImage(
+                    SIDE,
+                    SIDE,
+                    new boolean[][] {predicted},
+                    scores,
+                    new int[] {0},
+                    groundTruths,
+                    index == 0 ? new int[] {0} : new int[] {0, 0},
+                    index == 0 ? new boolean[] {false} : new boolean[] {false, true});
+        }
+        double ap = report(withCrowd).get("AP").getAsDouble();
+        double apWithoutCrowd = report(withoutCrowd).get("AP").getAsDouble();
+        assertEquals(ap, reference.evaluate().ap(), 0.0);
+        assertTrue(
+                ap > apWithoutCrowd,
+                "the miss is ignored in the crowd region: " + ap + " > " + apWithoutCrowd);
+        expectThrows(
+                IllegalArgumentException.class,
+                () ->
+                        withCrowd.addInstances(
+                                2,
+                                new InstanceScores.Predicted(
+                                        SIDE,
+                                        SIDE,
+                                        new boolean[0][],
+                                        new double[0],
+                                        new int[0],
+                                        new boolean[0][],
+                                        new boolean[][] {square(0, 0)},
+                                        new int[0])));
+    }
+
     @Test
     public void partsMergedInAnyOrderGiveTheNumbersOfOnePass() throws Exception {
         EvaluationCounts whole = EvaluationCounts.forInstances(2);
