@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
+import io.github.segloss.internal.FiniteCheck;
 import io.github.segloss.loss.BinaryCrossEntropyLoss;
 import io.github.segloss.loss.DeepSupervisionLoss;
 import io.github.segloss.loss.DiceLoss;
@@ -364,6 +365,31 @@ public class CheckFiniteTest extends EngineTest {
     @Test
     public void checksFloat64Predictions() {
         expectReported(Float.NaN, "NaN", DataType.FLOAT64);
+    }
+
+    /**
+     * The fast path sums the values: finite values whose sum overflows (float32 near its largest
+     * value, float16 beyond 65504 in total) are still finite and must pass, and a bad value among
+     * them is still reported with its count and position.
+     */
+    @Test
+    public void finiteValuesWhoseSumOverflowsPass() {
+        NDArray huge = manager.create(new float[] {3e38f, 3e38f, 3e38f, -1f});
+        FiniteCheck.requireFinite(true, huge, "huge");
+        // PyTorch's sum overflows to +Infinity, MXNet's (compensated) to NaN: the exact test runs
+        assertFalse(Float.isFinite(huge.sum().getFloat()), "the sum is not finite");
+        NDArray half =
+                manager.create(new float[] {60000f, 60000f, 1f}).toType(DataType.FLOAT16, false);
+        FiniteCheck.requireFinite(true, half, "half");
+        NDArray hugeAndNaN = manager.create(new float[] {3e38f, 3e38f, Float.NaN, 3e38f});
+        Expect.illegalArgument(
+                () -> FiniteCheck.requireFinite(true, hugeAndNaN, "logits"),
+                "logits must be finite: 1 of 4 values are not (first: NaN at [2])");
+        NDArray cancelling =
+                manager.create(new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f});
+        Expect.illegalArgument(
+                () -> FiniteCheck.requireFinite(true, cancelling, "logits"),
+                "logits must be finite: 2 of 3 values are not (first: +Infinity at [0])");
     }
 
     @Test

@@ -10,11 +10,13 @@ import ai.djl.ndarray.types.DataType;
  * ±∞): opt-in for the losses ({@code optCheckFinite(true)}), always on for the metrics (where the
  * argmax of NaN logits would count as some class).
  *
- * <p>A good input costs one device-to-host copy of a single boolean (\( \forall i: x_i - x_i = 0
- * \), see {@link ValueChecks#isFinite}); the count and the position of the first bad value are read
- * only to build the message. Its result feeds no loss, so it adds nothing to the gradient, and its
- * intermediate arrays are closed before it returns. Integer arrays are always finite and are not
- * read.
+ * <p>A good input costs one sum and the copy of that one number to the host: a NaN or ±∞ makes the
+ * sum NaN or ±∞ (IEEE 754: NaN propagates, ∞ + finite = ∞, ∞ − ∞ = NaN), so a finite sum proves
+ * every value finite. Only a sum that is not finite (a bad value, or finite values whose sum
+ * overflows) runs the exact element-wise test (\( x_i - x_i = 0 \), see {@link
+ * ValueChecks#isFinite}); the count and the position of the first bad value are read only to build
+ * the message. Its result feeds no loss, so it adds nothing to the gradient, and its intermediate
+ * arrays are closed before it returns. Integer arrays are always finite and are not read.
  */
 public final class FiniteCheck {
 
@@ -35,9 +37,12 @@ public final class FiniteCheck {
         }
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
+            if (Double.isFinite(array.sum().toType(DataType.FLOAT64, false).getDouble())) {
+                return;
+            }
             NDArray finite = ValueChecks.isFinite(array);
             if (finite.all().getBoolean()) {
-                return;
+                return; // finite values whose sum overflowed
             }
             NDArray bad = finite.logicalNot().flatten();
             long count = bad.toType(DataType.INT64, false).sum().getLong();
