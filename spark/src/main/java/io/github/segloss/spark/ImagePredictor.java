@@ -28,6 +28,7 @@ final class ImagePredictor implements FlatMapFunction<Iterator<String>, Evaluati
     private final int batchSize;
     private final boolean failOnBad;
     private final String predictions;
+    private final String run;
     private final boolean printBadImages;
 
     /**
@@ -38,6 +39,7 @@ final class ImagePredictor implements FlatMapFunction<Iterator<String>, Evaluati
      * @param batchSize the images predicted at once
      * @param failOnBad whether a bad image fails the task (and the job)
      * @param predictions the folder of the prediction files, or null
+     * @param run the run's name in the temporary prediction files ({@link PredictionFolder})
      * @param printBadImages whether bad images are printed on the executor's error stream
      */
     ImagePredictor(
@@ -46,12 +48,14 @@ final class ImagePredictor implements FlatMapFunction<Iterator<String>, Evaluati
             int batchSize,
             boolean failOnBad,
             String predictions,
+            String run,
             boolean printBadImages) {
         this.spec = spec;
         this.images = images;
         this.batchSize = batchSize;
         this.failOnBad = failOnBad;
         this.predictions = predictions;
+        this.run = run;
         this.printBadImages = printBadImages;
     }
 
@@ -61,9 +65,11 @@ final class ImagePredictor implements FlatMapFunction<Iterator<String>, Evaluati
         TaskContext task = TaskContext.get();
         int cpus = task == null ? 1 : Math.max(1, task.cpus());
         EvaluationModel model = ExecutorCache.model(spec, 0, cpus);
-        String tag = task == null ? "driver" : "attempt-" + task.taskAttemptId();
+        String writer = task == null ? "driver" : "attempt-" + task.taskAttemptId();
         PredictionFolder folder =
-                predictions == null ? null : new PredictionFolder(Path.of(predictions), tag);
+                predictions == null
+                        ? null
+                        : new PredictionFolder(Path.of(predictions), run, writer);
         EvaluationCounts counts = new EvaluationCounts(model.numClasses());
         List<String> ids = new ArrayList<>();
         List<EvaluationModel.Picture> batch = new ArrayList<>();

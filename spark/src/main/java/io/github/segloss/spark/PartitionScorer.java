@@ -23,8 +23,9 @@ import org.apache.spark.api.java.function.FlatMapFunction;
  * EvaluationCounts}, the partition's only output. Bad images are counted in that result, not in
  * Spark accumulators, which count a retried task twice.
  *
- * <p>Prediction files are written under a temporary name tagged with the task attempt and renamed
- * ({@link PredictionFolder}), so a retried or speculative attempt leaves one file per image.
+ * <p>Prediction files are written under a temporary name tagged with the run and the task attempt
+ * and renamed ({@link PredictionFolder}), so a retried or speculative attempt leaves one file per
+ * image.
  */
 final class PartitionScorer implements FlatMapFunction<Iterator<int[]>, EvaluationCounts> {
 
@@ -36,6 +37,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<int[]>, Evaluati
     private final int batchSize;
     private final boolean failOnBad;
     private final String predictions;
+    private final String run;
     private final boolean printBadImages;
     private final int failFirstAttemptOf;
 
@@ -46,6 +48,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<int[]>, Evaluati
      * @param batchSize the images predicted at once
      * @param failOnBad whether a bad image fails the task (and the job)
      * @param predictions the folder of the prediction files, or null
+     * @param run the run's name in the temporary prediction files ({@link PredictionFolder})
      * @param printBadImages whether bad images are printed on the executor's error stream (on a
      *     cluster; in local mode the driver prints them)
      * @param failFirstAttemptOf a test hook: the partition whose first attempt fails after its
@@ -56,12 +59,14 @@ final class PartitionScorer implements FlatMapFunction<Iterator<int[]>, Evaluati
             int batchSize,
             boolean failOnBad,
             String predictions,
+            String run,
             boolean printBadImages,
             int failFirstAttemptOf) {
         this.spec = spec;
         this.batchSize = batchSize;
         this.failOnBad = failOnBad;
         this.predictions = predictions;
+        this.run = run;
         this.printBadImages = printBadImages;
         this.failFirstAttemptOf = failFirstAttemptOf;
     }
@@ -73,9 +78,11 @@ final class PartitionScorer implements FlatMapFunction<Iterator<int[]>, Evaluati
         int cpus = task == null ? 1 : Math.max(1, task.cpus());
         EvaluationModel model = ExecutorCache.model(spec, cpus);
         EvaluationSpec.OpenedData data = ExecutorCache.data(spec);
-        String tag = task == null ? "driver" : "attempt-" + task.taskAttemptId();
+        String writer = task == null ? "driver" : "attempt-" + task.taskAttemptId();
         PredictionFolder folder =
-                predictions == null ? null : new PredictionFolder(Path.of(predictions), tag);
+                predictions == null
+                        ? null
+                        : new PredictionFolder(Path.of(predictions), run, writer);
         Evaluation evaluation =
                 new Evaluation(
                         model,
@@ -96,7 +103,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<int[]>, Evaluati
         while (ranges.hasNext()) {
             int[] range = ranges.next();
             Iterator<Integer> indices = IntStream.range(range[0], range[1]).iterator();
-            evaluation.score(failing ? failingAfter(indices, tag) : indices, counts);
+            evaluation.score(failing ? failingAfter(indices, writer) : indices, counts);
         }
         return List.of(counts).iterator();
     }
@@ -149,7 +156,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<int[]>, Evaluati
         try {
             Path folder = Files.createDirectories(Path.of(predictions));
             Files.write(
-                    folder.resolve(".partial.png." + tag + ".tmp"),
+                    folder.resolve(".partial.png." + run + "." + tag + ".tmp"),
                     "\u0089PNG half".getBytes(StandardCharsets.ISO_8859_1));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

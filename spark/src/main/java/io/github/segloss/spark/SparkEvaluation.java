@@ -105,6 +105,7 @@ public final class SparkEvaluation {
                         settings.predictions() == null
                                 ? null
                                 : settings.predictions().toAbsolutePath().toString(),
+                        run(spark),
                         !spark.isLocal(),
                         settings.failFirstAttemptOf());
         EvaluationCounts scored =
@@ -117,7 +118,7 @@ public final class SparkEvaluation {
         total.merge(scored);
         report(spark, total, data.skipped(), err);
         if (settings.predictions() != null) {
-            PredictionFolder.deleteLeftovers(settings.predictions());
+            PredictionFolder.deleteLeftovers(settings.predictions(), run(spark));
         }
         MetricsJson.write(settings.output(), classes, total);
         return total;
@@ -153,6 +154,7 @@ public final class SparkEvaluation {
                         settings.predictions() == null
                                 ? null
                                 : settings.predictions().toAbsolutePath().toString(),
+                        run(spark),
                         !spark.isLocal());
         EvaluationCounts total =
                 spark.parallelize(uris, partitions)
@@ -163,10 +165,15 @@ public final class SparkEvaluation {
                                 EvaluationCounts::merge);
         report(spark, total, new EvaluationCounts(classes.size()), err);
         if (settings.predictions() != null) {
-            PredictionFolder.deleteLeftovers(settings.predictions());
+            PredictionFolder.deleteLeftovers(settings.predictions(), run(spark));
         }
         MetricsJson.write(settings.output(), classes, total);
         return total;
+    }
+
+    /** The run's name in the temporary prediction files: its Spark application id. */
+    private static String run(JavaSparkContext spark) {
+        return PredictionFolder.runOf(spark.sc().applicationId());
     }
 
     private static void report(

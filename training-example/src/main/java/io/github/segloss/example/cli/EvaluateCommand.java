@@ -89,7 +89,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             PredictionFolder folder =
                     options.predictions() == null
                             ? null
-                            : new PredictionFolder(options.predictions(), "local");
+                            : new PredictionFolder(
+                                    options.predictions(), PredictionFolder.newRun(), "local");
             new Evaluation(
                             loaded,
                             data.source(),
