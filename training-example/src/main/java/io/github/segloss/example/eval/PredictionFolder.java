@@ -1,13 +1,12 @@
 package io.github.segloss.example.eval;
 
+import io.github.segloss.example.files.AtomicFiles;
 import io.github.segloss.example.files.OutputWriteException;
 import io.github.segloss.example.report.Overlay;
 import io.github.segloss.example.report.Palette;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -119,13 +118,7 @@ public final class PredictionFolder {
 
     private static void publish(Path temp, Path target) throws IOException {
         try {
-            Files.move(
-                    temp,
-                    target,
-                    StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.replace(temp, target);
         } catch (IOException e) {
             Files.deleteIfExists(temp);
             throw new OutputWriteException(target, e);

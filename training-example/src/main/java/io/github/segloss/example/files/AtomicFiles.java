@@ -186,6 +186,19 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Moves a finished temporary file over its target, atomically where the file system can (else
+     * plainly): the step that {@link #write} ends with, for callers that fill the temporary file
+     * themselves.
+     *
+     * @param temp the temporary file, in the target's folder
+     * @param target the file to replace or create
+     * @throws IOException if the move fails
+     */
+    public static void replace(Path temp, Path target) throws IOException {
+        move(temp, target);
+    }
+
     private static void move(Path temp, Path target) throws IOException {
         try {
             Files.move(
